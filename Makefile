@@ -1,0 +1,205 @@
+# build-your-own-container: every target; `make help` lists them.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+IMPL ?= exercises
+STEP ?=
+SAN ?=
+WERROR ?=
+
+BUILD := build
+ROOTFS := $(CURDIR)/$(BUILD)/rootfs
+STEPS := $(sort $(notdir $(wildcard steps/[0-9][0-9]-*)))
+OUT := $(BUILD)/$(IMPL)$(if $(SAN),-san)
+
+ifneq ($(filter-out exercises solutions,$(IMPL)),)
+$(error IMPL must be exercises or solutions, not '$(IMPL)')
+endif
+
+# STEP=01 (or 1, or 01-chroot) picks one step; empty means every step.
+step_name = $(filter $(shell printf '%02d' $(firstword $(subst -, ,$(1))) 2>/dev/null)-%,$(STEPS))
+ifneq ($(STEP),)
+SELECTED := $(call step_name,$(STEP))
+ifeq ($(SELECTED),)
+$(error STEP=$(STEP) is not a step of this lab; the steps are: $(STEPS))
+endif
+else
+SELECTED := $(STEPS)
+endif
+num = $(firstword $(subst -, ,$(1)))
+
+CC ?= cc
+CFLAGS := -std=gnu11 -Wall -Wextra -O2 -g $(if $(filter 1,$(WERROR)),-Werror)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CPPFLAGS := -Ilib -Isteps -DBYOC_DEFAULT_ROOTFS='"$(ROOTFS)"'
+# A skeleton has parameters and variables that its TODOs will use.
+EXERCISE_CFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
+	-Wno-unused-function
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+CAP_LIBS = $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS = $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS))
+$(OUT)/%.o: CFLAGS += $(if $(SAN),$(SANFLAGS))
+$(OUT)/exercises/%.o: CFLAGS += $(EXERCISE_CFLAGS)
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Step NN links its own stage from $(IMPL) and the reference stages of the
+# steps before it, so each step is graded on its own work.
+steps_before = $(foreach s,$(STEPS),$(if $(shell [[ "$(s)" < "$(1)" ]] && echo y),$(s)))
+stage_objs = $(patsubst %.c,$(OUT)/%.o,\
+	$(foreach s,$(call steps_before,$(1)),$(wildcard solutions/$(s)/*.c)) \
+	$(wildcard $(IMPL)/$(1)/*.c))
+
+define step_rules
+$(OUT)/step-$(call num,$(1)): $(OUT)/steps/$(1)/main.o $(OUT)/steps/driver.o $(call stage_objs,$(1)) $(LIB_OBJS)
+	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $$@ $$^
+endef
+$(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
+
+STEP_BINS := $(foreach s,$(STEPS),$(OUT)/step-$(call num,$(s)))
+SELECTED_BINS := $(foreach s,$(SELECTED),$(OUT)/step-$(call num,$(s)))
+
+# The suites observe the runtime from outside; they are never sanitized.
+TESTS_OUT := $(BUILD)/tests
+HARNESS_SRCS := tests/harness.c tests/leaks.c tests/runner.c
+$(TESTS_OUT)/%.o: tests/%.c tests/harness.h tests/leaks.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(TESTS_OUT)/suite-%: $(TESTS_OUT)/step_%.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+suite_bin = $(TESTS_OUT)/suite-$(subst -,_,$(1))
+SUITE_BINS := $(foreach s,$(STEPS),$(call suite_bin,$(s)))
+
+$(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(OUT)/unit-tests: $(OUT)/tests/unit.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS)
+
+# Programs of the lab's own, static, installed into the rootfs.
+ROOTFS_PROGS := $(patsubst rootfs/tools/%.c,$(BUILD)/rootfs-progs/%,$(wildcard rootfs/tools/*.c))
+$(BUILD)/rootfs-progs/%: rootfs/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -o $@ $<
+$(BUILD)/rootfs/.built: rootfs/build.sh $(ROOTFS_PROGS)
+	rootfs/build.sh $(BUILD)/rootfs $(ROOTFS_PROGS)
+	@touch $@
+
+$(BUILD)/caps: tools/caps.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(CAP_LIBS)
+
+# ---------------------------------------------------------------------------
+# What people run. Targets that need root say so at once; whatever they write
+# under build/ is handed back to the user behind sudo.
+
+need_root = @if [ "$$(id -u)" != 0 ]; then echo "make $@: needs root: run 'sudo make $@$(if $(STEP), STEP=$(STEP))'" >&2; exit 1; fi
+as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD); exit $$s
+
+.PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell \
+	format clean _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests
+
+help:
+	@echo "build-your-own-container: a Linux container in C, one kernel feature at a time"
+	@echo
+	@echo "Students"
+	@echo "  sudo make doctor          check this machine: root, namespaces, cgroups, packages"
+	@echo "  sudo make step-NN         build step NN from exercises/ and run its demonstration"
+	@echo "  sudo make shell STEP=NN   an interactive /bin/sh inside step NN's container"
+	@echo "  sudo make test STEP=NN    grade step NN (no STEP: every step)"
+	@echo "Instructors"
+	@echo "  sudo make grade           grade every step; writes build/grade/report.json,"
+	@echo "                            and Check's XML and TAP logs beside it"
+	@echo "Maintainers"
+	@echo "  sudo make check           the lab's self-test: unit tests, solutions pass,"
+	@echo "                            skeletons fail, exercises match, sanitizers, no leaks"
+	@echo "  make exercises            regenerate exercises/ from solutions/ (FORCE=1 to"
+	@echo "                            overwrite edited exercises)"
+	@echo "  make format               clang-format every C file"
+	@echo "Building blocks"
+	@echo "  sudo make deps            install missing packages with apt-get"
+	@echo "  make rootfs               build the busybox root file system in build/rootfs"
+	@echo "  make build                build every step's binary into $(BUILD)/IMPL/"
+	@echo "  make clean                remove build/"
+	@echo
+	@echo "Variables: STEP=NN, IMPL=exercises|solutions (default exercises), SAN=1 (sanitizers),"
+	@echo "WERROR=1. Steps: $(STEPS)"
+
+deps:
+	@tools/deps.sh
+
+doctor:
+	@$(call as_user,{ if pkg-config --exists libcap 2>/dev/null; then $(MAKE) --no-print-directory -s $(BUILD)/caps; fi; tools/doctor.sh $(BUILD); })
+
+rootfs:
+	@$(call as_user,$(MAKE) --no-print-directory _rootfs)
+_rootfs: $(BUILD)/rootfs/.built
+
+build:
+	@$(call as_user,$(MAKE) --no-print-directory _build)
+_build: $(SELECTED_BINS)
+
+_tests: $(SELECTED_BINS) $(foreach s,$(SELECTED),$(call suite_bin,$(s))) $(BUILD)/rootfs/.built
+
+define step_target
+step-$(call num,$(1)):
+	$$(need_root)
+	@tools/deps.sh
+	@$$(call as_user,$$(MAKE) --no-print-directory _rootfs $(OUT)/step-$(call num,$(1)) && steps/$(1)/demo.sh $(OUT)/step-$(call num,$(1)))
+endef
+$(foreach s,$(STEPS),$(eval $(call step_target,$(s))))
+
+shell:
+	$(need_root)
+	@if [ -z "$(STEP)" ]; then echo "make shell: which step? run 'sudo make shell STEP=NN' (steps: $(STEPS))" >&2; exit 1; fi
+	@tools/deps.sh
+	@$(call as_user,$(MAKE) --no-print-directory _rootfs $(SELECTED_BINS) && $(SELECTED_BINS))
+
+test:
+	$(need_root)
+	@tools/deps.sh
+	@$(call as_user,$(MAKE) --no-print-directory _tests && tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) "" $(SELECTED))
+
+grade:
+	$(need_root)
+	@tools/deps.sh
+	@rm -rf $(OUT) $(BUILD)/grade
+	@$(call as_user,$(MAKE) --no-print-directory _tests && tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) $(BUILD)/grade $(SELECTED))
+
+check:
+	$(need_root)
+	@tools/deps.sh
+	@$(call as_user,tools/check.sh)
+
+# Internal pieces of `make check`.
+_check-build:
+	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests
+	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests
+_check-san-build:
+	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions SAN=1 _tests $(BUILD)/solutions-san/unit-tests
+
+exercises:
+	@tools/mkexercises.sh exercises $(if $(FORCE),--force)
+
+check-exercises:
+	@tools/mkexercises.sh $(BUILD)/exercises-generated --force >/dev/null
+	@if diff -ru exercises $(BUILD)/exercises-generated; then \
+		echo "exercises/ matches what solutions/ generates"; \
+	else \
+		echo "exercises/ differs from what solutions/ generates: run 'make exercises FORCE=1' and commit" >&2; \
+		exit 1; \
+	fi
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,298 @@
+#define _GNU_SOURCE
+#include "container.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "log.h"
+
+/* The kernel's struct clone_args (see clone(2)); declared here because
+ * <linux/sched.h> clashes with glibc's <sched.h>. */
+struct clone_args_v2 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/* Signals the runtime passes on to the container's command. */
+static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+					 SIGUSR1, SIGUSR2, SIGWINCH };
+
+static const char go_byte = 'G';
+
+size_t byoc_stages_resolve(const struct byoc_stage *const *in, size_t n,
+			   const struct byoc_stage **out)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		bool superseded = false;
+		for (size_t j = i + 1; j < n; j++)
+			if (in[j]->supersedes && strcmp(in[j]->supersedes, in[i]->name) == 0)
+				superseded = true;
+		if (!superseded)
+			out[kept++] = in[i];
+	}
+	return kept;
+}
+
+int byoc_container_init(struct byoc_container *c, const struct byoc_options *opts,
+			struct byoc_error *err)
+{
+	unsigned char raw[6];
+
+	memset(c, 0, sizeof(*c));
+	c->opts = opts;
+	c->sync_fd = -1;
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		return byoc_error_sys(err, errno, "getrandom(container id)");
+	for (size_t i = 0; i < sizeof(raw); i++)
+		snprintf(c->id + 2 * i, 3, "%02x", raw[i]);
+	return 0;
+}
+
+static pid_t clone_child(unsigned long flags)
+{
+	struct clone_args_v2 args = { .flags = flags, .exit_signal = SIGCHLD };
+	long pid;
+
+	/* Like fork(): the child continues here on a copy of our stack. */
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS) /* kernels before 5.3 */
+		pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	return (pid_t)pid;
+}
+
+static void fill_stage(struct byoc_error *err, const char *stage)
+{
+	snprintf(err->stage, sizeof(err->stage), "%s", stage);
+}
+
+/* The child reports a failure to the parent and exits; it never returns. */
+static _Noreturn void child_fail(int fd, struct byoc_error *err)
+{
+	if (send(fd, err, sizeof(*err), MSG_NOSIGNAL) < 0)
+		byoc_log("cannot report to the parent: %s", strerror(errno));
+	_exit(err->status ? err->status : BYOC_EXIT_RUNTIME);
+}
+
+static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldmask)
+{
+	static char path_env[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	static char home_env[] = "HOME=/root";
+	char term_env[128];
+	char *envp[4] = { path_env, home_env, NULL, NULL };
+	const char *term = getenv("TERM");
+	char **argv = c->opts->command;
+	struct byoc_error err = { 0 };
+	int e;
+
+	/* A clean environment: the host's variables stay on the host. */
+	if (term) {
+		snprintf(term_env, sizeof(term_env), "TERM=%s", term);
+		envp[2] = term_env;
+	}
+	environ = envp; /* execvp() searches the PATH given here */
+	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	byoc_log("execve(%s)", argv[0]);
+	execvp(argv[0], argv);
+
+	e = errno;
+	byoc_error_sys(&err, e, "execve(%s)", argv[0]);
+	err.status = (e == ENOENT || e == ENOTDIR) ? BYOC_EXIT_NOT_FOUND : BYOC_EXIT_CANNOT_RUN;
+	fill_stage(&err, "exec");
+	child_fail(c->sync_fd, &err);
+}
+
+static _Noreturn void child_main(struct byoc_container *c, const struct byoc_stage **stages,
+				 size_t n, const sigset_t *oldmask)
+{
+	struct byoc_error err = { 0 };
+	char go;
+
+	byoc_log_set_role("child");
+	/* Die with the runtime, even if it is SIGKILLed; see PR_SET_PDEATHSIG
+	 * in prctl(2). If the parent is already gone, the read below sees EOF. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (read(c->sync_fd, &go, 1) != 1 || go != go_byte)
+		_exit(BYOC_EXIT_RUNTIME);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!stages[i]->child_setup)
+			continue;
+		byoc_log("stage %s: child_setup", stages[i]->name);
+		if (stages[i]->child_setup(c, &err) < 0) {
+			fill_stage(&err, stages[i]->name);
+			child_fail(c->sync_fd, &err);
+		}
+	}
+	child_exec(c, oldmask);
+}
+
+/* Wait for the child to end, passing on the signals the runtime receives.
+ * All of them are blocked, so none is lost between checks and no handler or
+ * polling is needed: sigwaitinfo() hands them over one at a time. */
+static int wait_forwarding(struct byoc_container *c, const sigset_t *waitset, int *status,
+			   struct byoc_error *err)
+{
+	int ws;
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(waitset, &si);
+
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			return byoc_error_sys(err, errno, "sigwaitinfo");
+		}
+		if (sig == SIGCHLD) {
+			pid_t w = waitpid(c->pid, &ws, WNOHANG);
+			if (w < 0)
+				return byoc_error_sys(err, errno, "waitpid(%d)", (int)c->pid);
+			if (w == c->pid)
+				break;
+			continue;
+		}
+		/* The terminal already sent Ctrl-C and friends to its whole
+		 * foreground process group: do not deliver them twice. */
+		if (si.si_code == SI_KERNEL && getpgid(c->pid) == getpgrp())
+			continue;
+		byoc_log("forwarding signal %d (%s) to %d", sig, strsignal(sig), (int)c->pid);
+		kill(c->pid, sig);
+	}
+	*status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+	byoc_log("the command exited with status %d", *status);
+	return 0;
+}
+
+/* Reap a child that failed or that we are giving up on. */
+static void reap(pid_t pid, bool kill_it)
+{
+	if (pid <= 0)
+		return;
+	if (kill_it)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const *stages,
+		       size_t n, int *status, struct byoc_error *err)
+{
+	_cleanup_free_ const struct byoc_stage **list = calloc(n ? n : 1, sizeof(*list));
+	_cleanup_close_ int parent_fd = -1;
+	sigset_t waitset, oldmask;
+	unsigned long flags = 0;
+	size_t count, started = 0;
+	int fds[2], r = 0;
+	ssize_t got;
+
+	if (!list)
+		return byoc_error_sys(err, ENOMEM, "calloc");
+	count = byoc_stages_resolve(stages, n, list);
+	for (size_t i = 0; i < count; i++)
+		flags |= list[i]->clone_flags;
+
+	sigemptyset(&waitset);
+	sigaddset(&waitset, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaddset(&waitset, forwarded_signals[i]);
+	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap the child
+	 * for us, and its exit status would be lost; see wait(2). */
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_BLOCK, &waitset, &oldmask);
+
+	for (; started < count; started++) {
+		const struct byoc_stage *s = list[started];
+		if (!s->prepare)
+			continue;
+		byoc_log("stage %s: prepare", s->name);
+		r = s->prepare(c, err);
+		if (r < 0) {
+			fill_stage(err, s->name);
+			started++; /* its cleanup undoes what it did before failing */
+			goto out;
+		}
+	}
+
+	r = BYOC_SYS(err, socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds),
+		     "socketpair(sync)");
+	if (r < 0)
+		goto out_stage_lifecycle;
+	parent_fd = fds[0];
+
+	byoc_log("clone3(flags=%#lx)", flags);
+	c->pid = clone_child(flags);
+	if (c->pid < 0) {
+		r = byoc_error_sys(err, errno, "clone(flags=%#lx)", flags);
+		close(fds[1]);
+		goto out_stage_lifecycle;
+	}
+	if (c->pid == 0) {
+		close(parent_fd);
+		c->sync_fd = fds[1];
+		child_main(c, list, count, &oldmask);
+	}
+	close(fds[1]);
+	c->sync_fd = parent_fd;
+
+	for (size_t i = 0; i < count; i++) {
+		if (!list[i]->after_clone)
+			continue;
+		byoc_log("stage %s: after_clone (child %d)", list[i]->name, (int)c->pid);
+		r = list[i]->after_clone(c, err);
+		if (r < 0) {
+			fill_stage(err, list[i]->name);
+			reap(c->pid, true);
+			goto out;
+		}
+	}
+
+	if (write(parent_fd, &go_byte, 1) != 1) {
+		r = byoc_error_sys(err, errno, "write(sync socket)");
+		reap(c->pid, true);
+		goto out_stage_lifecycle;
+	}
+	/* The child's end is close-on-exec: EOF means execve() succeeded. */
+	do
+		got = recv(parent_fd, err, sizeof(*err), 0);
+	while (got < 0 && errno == EINTR);
+	if (got != 0) {
+		if (got != (ssize_t)sizeof(*err))
+			r = byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					   "the container died before it could run the command");
+		else
+			r = -EINVAL;
+		reap(c->pid, false);
+		goto out;
+	}
+	r = wait_forwarding(c, &waitset, status, err);
+	if (r < 0)
+		reap(c->pid, true);
+	goto out;
+
+out_stage_lifecycle:
+	fill_stage(err, "lifecycle");
+out:
+	/* Cleanup runs in reverse order on every path, success or failure. */
+	while (started-- > 0) {
+		if (list[started]->cleanup) {
+			byoc_log("stage %s: cleanup", list[started]->name);
+			list[started]->cleanup(c);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	c->sync_fd = -1;
+	return r < 0 ? r : 0;
+}

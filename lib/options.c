@@ -1,0 +1,108 @@
+#include "options.h"
+
+#include <string.h>
+
+const struct byoc_option_spec byoc_option_table[] = {
+	{ BYOC_OPT_ROOTFS, "rootfs", 0, "DIR", "the container's root file system (default: the lab's busybox rootfs)", "01-chroot" },
+	{ BYOC_OPT_HOSTNAME, "hostname", 0, "NAME", "the container's hostname", "02-pid-ns" },
+	{ BYOC_OPT_MEMORY, "memory", 0, "SIZE", "memory limit, such as 64M", "04-cgroups" },
+	{ BYOC_OPT_PIDS, "pids", 0, "N", "at most N tasks in the container", "04-cgroups" },
+	{ BYOC_OPT_CPUS, "cpus", 0, "FRACTION", "CPU limit in CPUs, such as 0.5", "04-cgroups" },
+	{ BYOC_OPT_CPU_WEIGHT, "cpu-weight", 0, "N", "relative CPU weight", "04-cgroups" },
+	{ BYOC_OPT_STATS, "stats", 0, NULL, "print the cgroup's memory, OOM and CPU figures at exit", "04-cgroups" },
+	{ BYOC_OPT_NET, "net", 0, "none|veth", "network: none, or a veth pair to the host", "06-netns-veth" },
+	{ BYOC_OPT_VERBOSE, "verbose", 'v', NULL, "log every stage and system call to stderr", "01-chroot" },
+	{ BYOC_OPT_HELP, "help", 'h', NULL, "show this help", "01-chroot" },
+	{ 0, NULL, 0, NULL, NULL, NULL },
+};
+
+static const struct byoc_option_spec *find_long(const char *name, size_t len)
+{
+	for (const struct byoc_option_spec *s = byoc_option_table; s->name; s++)
+		if (strlen(s->name) == len && strncmp(s->name, name, len) == 0)
+			return s;
+	return NULL;
+}
+
+static const struct byoc_option_spec *find_short(char c)
+{
+	for (const struct byoc_option_spec *s = byoc_option_table; s->name; s++)
+		if (s->short_name && s->short_name == c)
+			return s;
+	return NULL;
+}
+
+static int apply(const struct byoc_option_spec *s, const char *value, struct byoc_options *o,
+		 struct byoc_error *err)
+{
+	switch (s->id) {
+	case BYOC_OPT_ROOTFS:
+		if (*value == '\0')
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--rootfs is empty: give the path of a directory");
+		o->rootfs = value;
+		return 0;
+	case BYOC_OPT_VERBOSE:
+		o->verbose = true;
+		return 0;
+	case BYOC_OPT_HELP:
+		o->help = true;
+		return 0;
+	}
+	/* Only reachable if a program allows an option this switch lacks. */
+	return byoc_error_set(err, BYOC_EXIT_RUNTIME, "internal error: --%s has no handler", s->name);
+}
+
+int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step,
+		       const char *default_rootfs, char **default_command,
+		       struct byoc_options *o, struct byoc_error *err)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->rootfs = default_rootfs;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *value = NULL, *eq = NULL;
+		const struct byoc_option_spec *s;
+
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0')
+			break; /* the command starts here */
+		if (arg[1] == '-') {
+			eq = strchr(arg + 2, '=');
+			s = find_long(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		} else {
+			s = arg[2] == '\0' ? find_short(arg[1]) : NULL;
+		}
+		if (!s)
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "unknown option '%s': see --help", arg);
+		if (!(allowed & s->id))
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--%s is not part of step %s: it arrives in step %s",
+					      s->name, step, s->step);
+		if (s->arg) {
+			if (eq)
+				value = eq + 1;
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else
+				return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+						      "--%s needs a value: --%s %s", s->name,
+						      s->name, s->arg);
+		} else if (eq) {
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--%s takes no value", s->name);
+		}
+		int r = apply(s, value, o, err);
+		if (r < 0) {
+			return r;
+		}
+	}
+	o->command = i < argc ? argv + i : default_command;
+	return 0;
+}

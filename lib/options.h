@@ -1,0 +1,50 @@
+/* One command line for every step and for the full container:
+ *	[--rootfs DIR] [-v] [--help] [--] [COMMAND [ARG...]]
+ * Options that a later step introduces are known here too, so that using one
+ * too early gets a message naming the step that brings it. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+enum byoc_option_id {
+	BYOC_OPT_ROOTFS = 1u << 0,
+	BYOC_OPT_HOSTNAME = 1u << 1,
+	BYOC_OPT_MEMORY = 1u << 2,
+	BYOC_OPT_PIDS = 1u << 3,
+	BYOC_OPT_CPUS = 1u << 4,
+	BYOC_OPT_CPU_WEIGHT = 1u << 5,
+	BYOC_OPT_STATS = 1u << 6,
+	BYOC_OPT_NET = 1u << 7,
+	BYOC_OPT_VERBOSE = 1u << 8,
+	BYOC_OPT_HELP = 1u << 9,
+};
+
+struct byoc_option_spec {
+	unsigned id;
+	const char *name;      /* long name, without "--" */
+	char short_name;       /* 0 when there is none */
+	const char *arg;       /* the value's form ("DIR"), NULL for a flag */
+	const char *help;
+	const char *step;      /* the step that introduces it */
+};
+
+/* The table behind the parser, ending with an entry whose name is NULL. */
+extern const struct byoc_option_spec byoc_option_table[];
+
+struct byoc_options {
+	const char *rootfs;
+	bool verbose;
+	bool help;
+	char **command; /* NULL-terminated; never empty after parsing */
+};
+
+/* Parse argv[1..argc-1]. `allowed` is the set of options this program takes
+ * (a mask of enum byoc_option_id); `step` names it for messages.
+ * `default_rootfs` and `default_command` fill what the user left out.
+ * Returns 0, or -EINVAL with a one-line message in `err` (status 125). */
+int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step,
+		       const char *default_rootfs, char **default_command,
+		       struct byoc_options *o, struct byoc_error *err);

@@ -1,0 +1,60 @@
+#include "driver.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+
+#ifndef BYOC_DEFAULT_ROOTFS
+#define BYOC_DEFAULT_ROOTFS "rootfs"
+#endif
+
+static void usage(FILE *f, const char *prog, const struct byoc_step *step)
+{
+	fprintf(f, "Usage: %s [OPTION...] [--] [COMMAND [ARG...]]\n", prog);
+	fprintf(f, "Run COMMAND (default: /bin/sh) in the container of step %s.\n\n", step->name);
+	for (const struct byoc_option_spec *s = byoc_option_table; s->name; s++) {
+		char left[40];
+		if (!(step->options & s->id))
+			continue;
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", s->short_name ? "-" : "",
+			 s->short_name ? s->short_name : ' ', s->short_name ? ", " : "  ",
+			 s->name, s->arg ? " " : "", s->arg ? s->arg : "");
+		fprintf(f, "  %-28s %s\n", s->short_name ? left : left + 2, s->help);
+	}
+	fprintf(f, "\nExit status: the command's own; 128+N if signal N killed it; 125 if the\n"
+		   "runtime failed; 126 if the command cannot be run; 127 if it was not found.\n");
+}
+
+int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
+{
+	static char *default_command[] = { "/bin/sh", NULL };
+	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	struct byoc_error err = { 0 };
+	struct byoc_options opts;
+	struct byoc_container c;
+	int status = 0;
+
+	if (byoc_options_parse(argc, argv, step->options | BYOC_OPT_VERBOSE | BYOC_OPT_HELP,
+			       step->name, BYOC_DEFAULT_ROOTFS, default_command, &opts,
+			       &err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err.msg);
+		return err.status;
+	}
+	if (opts.help) {
+		usage(stdout, prog, step);
+		return 0;
+	}
+	if (opts.verbose)
+		byoc_log_enable(stderr);
+
+	if (byoc_container_init(&c, &opts, &err) < 0 ||
+	    byoc_container_run(&c, step->stages, step->n_stages, &status, &err) < 0) {
+		if (err.stage[0] && strcmp(err.stage, "exec") != 0)
+			fprintf(stderr, "%s: stage %s: %s\n", prog, err.stage, err.msg);
+		else
+			fprintf(stderr, "%s: %s\n", prog, err.msg);
+		return err.status ? err.status : BYOC_EXIT_RUNTIME;
+	}
+	return status;
+}

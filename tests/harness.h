@@ -1,0 +1,51 @@
+/* The tests' harness: runs the program under test as a separate process and
+ * observes it from outside, and checks that no test leaves anything behind. */
+#pragma once
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A suite registers its tests with h_add(), each with its points and where a
+ * student should read when it fails. */
+struct h_suite;
+void h_add(struct h_suite *s, const TTest *test, int points, const char *hint);
+/* Defined by each suite file. */
+void h_register(struct h_suite *s, const char **step);
+
+/* Set by the runner: the binary under test, the lab's rootfs, and a fresh
+ * directory on the host, outside the rootfs, removed after each test. */
+extern const char *h_bin;
+extern const char *h_rootfs;
+extern char h_tmp[];
+
+struct h_run {
+	int status; /* exit status, 128+N for signal N; -1 if it timed out */
+	char *out;
+	char *err;
+};
+
+/* Run argv (NULL-terminated; argv[0] a path) in h_tmp, capturing stdout and
+ * stderr, killed after 30 seconds. */
+void h_run_argv(struct h_run *r, const char *const *argv);
+void h_run_free(struct h_run *r);
+
+/* Run `script` with /bin/sh -c in the container, after the step's options
+ * `opts` (NULL-terminated, may be NULL); extra arguments follow as $1, $2...
+ * The script first checks that it runs inside the lab's rootfs and exits 99
+ * if not. */
+void h_container_sh(struct h_run *r, const char *const *opts, const char *script,
+		    const char *const *args);
+#define H_OUTSIDE_ROOTFS 99
+
+/* Fail unless the container ran the script inside the rootfs: names what
+ * happened instead (runtime failure, ran on the host, timeout). */
+void h_assert_ran_inside(const struct h_run *r);
+
+/* Small helpers. */
+char *h_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void h_write_file(const char *path, const char *content, unsigned mode);
+char *h_random_token(void);
+/* "dev:ino" of a path as the host sees it. */
+char *h_dev_ino(const char *path);
+size_t h_count_lines(const char *s);

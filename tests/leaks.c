@@ -1,0 +1,190 @@
+#define _GNU_SOURCE
+#include "leaks.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void add(struct lines *l, char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!l->v)
+			abort();
+	}
+	l->v[l->n++] = s;
+}
+
+static void add_dir_entries(struct lines *l, const char *kind, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char *s;
+		if (e->d_name[0] == '.')
+			continue;
+		if (asprintf(&s, "%s %s", kind, e->d_name) < 0)
+			abort();
+		add(l, s);
+	}
+	closedir(d);
+}
+
+/* Mount points of this process's mount namespace, from mountinfo(5):
+ * field 5 is the mount point; after " - " come the type and the source. */
+static void add_mounts(struct lines *l)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		char point[4096], type[256];
+		const char *sep = strstr(line, " - ");
+		char *s;
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(sep + 3, "%255s", type) != 1)
+			continue;
+		if (asprintf(&s, "mount %s %s", point, type) < 0)
+			abort();
+		add(l, s);
+	}
+	free(line);
+	fclose(f);
+}
+
+static struct lines *cgroup_walk;
+
+static int cgroup_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	if (flag != FTW_D)
+		return FTW_CONTINUE;
+	if (strstr(path + ftw->base, "byoc")) {
+		char *s;
+		if (asprintf(&s, "cgroup %s", path) < 0)
+			abort();
+		add(cgroup_walk, s);
+	}
+	return ftw->level >= 8 ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *join(struct lines *l, const char *sep)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < l->n; i++)
+		len += strlen(l->v[i]) + strlen(sep);
+	s = p = calloc(1, len);
+	if (!s)
+		abort();
+	for (size_t i = 0; i < l->n; i++)
+		p += sprintf(p, "%s%s", i ? sep : "", l->v[i]);
+	return s;
+}
+
+static void free_lines(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+char *h_leak_snapshot(void)
+{
+	struct lines l = { 0 };
+	char *s;
+
+	add_mounts(&l);
+	add_dir_entries(&l, "link", "/sys/class/net");
+	add_dir_entries(&l, "netns", "/run/netns");
+	add_dir_entries(&l, "state", "/run/byoc");
+	cgroup_walk = &l;
+	nftw("/sys/fs/cgroup", cgroup_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+	qsort(l.v, l.n, sizeof(*l.v), cmp);
+	s = join(&l, "\n");
+	free_lines(&l);
+	return s;
+}
+
+char *h_leak_diff(const char *before, const char *after)
+{
+	struct lines extra = { 0 };
+	char *copy = strdup(after), *save = NULL, *s;
+
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *p = before;
+		size_t len = strlen(line);
+		bool found = false;
+		while ((p = strstr(p, line))) {
+			if ((p == before || p[-1] == '\n') && (p[len] == '\n' || p[len] == '\0')) {
+				found = true;
+				break;
+			}
+			p += len;
+		}
+		if (!found)
+			add(&extra, strdup(line));
+	}
+	free(copy);
+	if (extra.n == 0) {
+		free(extra.v);
+		return NULL;
+	}
+	s = join(&extra, "; ");
+	free_lines(&extra);
+	return s;
+}
+
+static int remove_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void h_remove_tree(const char *dir)
+{
+	size_t len = strlen(dir);
+	struct lines l = { 0 };
+
+	add_mounts(&l);
+	/* mountinfo lists a mount after its parent: walk it backwards. */
+	for (size_t i = l.n; i-- > 0;) {
+		const char *point = l.v[i] + strlen("mount ");
+		char path[4096];
+		if (strncmp(point, dir, len) != 0 || (point[len] != '/' && point[len] != ' '))
+			continue;
+		snprintf(path, sizeof(path), "%.*s", (int)strcspn(point, " "), point);
+		umount2(path, MNT_DETACH);
+	}
+	free_lines(&l);
+	/* FTW_MOUNT: never step onto another file system, whatever is left. */
+	nftw(dir, remove_visit, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}

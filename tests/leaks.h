@@ -1,0 +1,15 @@
+/* What a test may leave behind on the host, and removing a test's directory
+ * without ever crossing into a mount. */
+#pragma once
+
+/* Sorted lines: "mount <point> <fstype>", "link <name>", "netns <name>",
+ * "cgroup <path>" (directories whose name holds "byoc"), "state <name>"
+ * (entries of /run/byoc). The caller frees it. */
+char *h_leak_snapshot(void);
+
+/* The lines of `after` missing from `before`, joined with "; ", or NULL. */
+char *h_leak_diff(const char *before, const char *after);
+
+/* Unmount whatever is mounted below `dir` (lazily, deepest first), then
+ * remove `dir` without leaving its file system. */
+void h_remove_tree(const char *dir);

@@ -1,0 +1,266 @@
+/* Runs one step's suite and grades it: a score table on stdout, and on
+ * request a JSON report plus Check's own XML and TAP logs.
+ *
+ * Usage: runner --bin STEP_BINARY --rootfs DIR [--impl NAME] [--json FILE]
+ *               [--xml FILE] [--tap FILE] [--expect-fail]
+ * With --expect-fail the runner proves each test able to fail: it succeeds
+ * only if every test fails (as against an unmodified exercise skeleton). */
+#define _GNU_SOURCE
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "leaks.h"
+
+struct h_test {
+	const TTest *test;
+	int points;
+	const char *hint;
+	char *leaked;   /* seen by the runner after the test, or NULL */
+	bool passed;
+	const char *msg;
+};
+
+struct h_suite {
+	struct h_test tests[64];
+	size_t n;
+};
+
+static struct h_suite suite;
+static char *leaks_before;
+/* Check runs the test cases in the order they were added, one test each;
+ * tcase_name() is not set in unchecked fixtures, so count instead. */
+static size_t current_test;
+
+void h_add(struct h_suite *s, const TTest *test, int points, const char *hint)
+{
+	if (s->n == sizeof(s->tests) / sizeof(s->tests[0]))
+		abort();
+	s->tests[s->n++] = (struct h_test){ .test = test, .points = points, .hint = hint };
+}
+
+static struct h_test *find(const char *name)
+{
+	for (size_t i = 0; i < suite.n; i++)
+		if (strcmp(suite.tests[i].test->name, name) == 0)
+			return &suite.tests[i];
+	return NULL;
+}
+
+/* Runs in the runner, around each test (one test per test case). */
+static void before_test(void)
+{
+	snprintf(h_tmp, 256, "/tmp/byoc-test-XXXXXX");
+	if (!mkdtemp(h_tmp)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	free(leaks_before);
+	leaks_before = h_leak_snapshot();
+}
+
+static void next_test(void)
+{
+	current_test++;
+}
+
+static void after_test(void)
+{
+	char *now = h_leak_snapshot();
+	struct h_test *t = &suite.tests[current_test];
+
+	t->leaked = h_leak_diff(leaks_before, now);
+	free(now);
+	h_remove_tree(h_tmp);
+	next_test();
+}
+
+/* Runs in the test's own process, after a test body that passed: leaving
+ * something behind on the host fails the test. */
+static void check_nothing_left(void)
+{
+	char *now = h_leak_snapshot();
+	char *diff = h_leak_diff(leaks_before, now);
+
+	ck_assert_msg(diff == NULL, "expected the host as it was before the test; left behind: %s",
+		      diff);
+	free(now);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void print_indented(const char *label, const char *text)
+{
+	const char *p = text;
+
+	printf("             %s", label);
+	for (; *p; p++) {
+		putchar(*p);
+		if (*p == '\n' && p[1])
+			printf("             %*s", (int)strlen(label), "");
+	}
+	if (p == text || p[-1] != '\n')
+		putchar('\n');
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "bin", required_argument, NULL, 'b' },  { "rootfs", required_argument, NULL, 'r' },
+		{ "impl", required_argument, NULL, 'i' }, { "json", required_argument, NULL, 'j' },
+		{ "xml", required_argument, NULL, 'x' },  { "tap", required_argument, NULL, 't' },
+		{ "expect-fail", no_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+	};
+	const char *impl = "", *json = NULL, *xml = NULL, *tap = NULL, *step = "?";
+	bool expect_fail = false;
+	int opt, score = 0, max = 0, passed = 0;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'b': h_bin = optarg; break;
+		case 'r': h_rootfs = optarg; break;
+		case 'i': impl = optarg; break;
+		case 'j': json = optarg; break;
+		case 'x': xml = optarg; break;
+		case 't': tap = optarg; break;
+		case 'e': expect_fail = true; break;
+		default: return 2;
+		}
+	}
+	if (!h_bin || !h_rootfs) {
+		fprintf(stderr, "usage: %s --bin STEP_BINARY --rootfs DIR [--impl NAME] "
+				"[--json FILE] [--xml FILE] [--tap FILE] [--expect-fail]\n", argv[0]);
+		return 2;
+	}
+	/* The tests run commands from their own directory: use full paths. */
+	static char bin[PATH_MAX], rootfs[PATH_MAX];
+	if (realpath(h_rootfs, rootfs) == NULL) {
+		fprintf(stderr, "runner: rootfs %s: %s: build it with 'make rootfs'\n", h_rootfs,
+			strerror(errno));
+		return 2;
+	}
+	h_rootfs = rootfs;
+	/* A step that did not compile still gets a report: every test fails. */
+	bool not_built = realpath(h_bin, bin) == NULL || access(bin, X_OK) < 0;
+	if (!not_built)
+		h_bin = bin;
+	if (not_built && expect_fail) {
+		fprintf(stderr, "runner: %s is missing: build it first\n", h_bin);
+		return 2;
+	}
+
+	h_register(&suite, &step);
+	Suite *s = suite_create(step);
+	for (size_t i = 0; i < suite.n; i++) {
+		TCase *tc = tcase_create(suite.tests[i].test->name);
+		tcase_add_unchecked_fixture(tc, before_test, after_test);
+		tcase_add_checked_fixture(tc, NULL, check_nothing_left);
+		tcase_set_timeout(tc, 120);
+		tcase_add_test(tc, suite.tests[i].test);
+		suite_add_tcase(s, tc);
+	}
+	SRunner *sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_FORK);
+	if (xml)
+		srunner_set_xml(sr, xml);
+	if (tap)
+		srunner_set_tap(sr, tap);
+	if (!not_built)
+		srunner_run_all(sr, CK_SILENT);
+
+	for (size_t i = 0; not_built && i < suite.n; i++)
+		suite.tests[i].msg = "the step did not build: fix the compiler's errors shown above";
+	TestResult **results = srunner_results(sr);
+	for (int i = 0; !not_built && i < srunner_ntests_run(sr); i++) {
+		struct h_test *t = find(tr_tcname(results[i]));
+		if (!t)
+			continue;
+		t->passed = tr_rtype(results[i]) == CK_PASS && !t->leaked;
+		t->msg = tr_rtype(results[i]) == CK_PASS ? "" : tr_msg(results[i]);
+	}
+
+	printf("== Step %s (%s): %s ==\n", step, impl,
+	       expect_fail ? "proving that each test can fail" : h_bin);
+	for (size_t i = 0; i < suite.n; i++) {
+		struct h_test *t = &suite.tests[i];
+		max += t->points;
+		if (t->passed) {
+			score += t->points;
+			passed++;
+		}
+		if (expect_fail) {
+			printf("  %-6s %s%s\n", t->passed ? "PASSES" : "fails", t->test->name,
+			       t->passed ? "  <- cannot tell this implementation from a solution" : "");
+			continue;
+		}
+		printf("  %s  %2d/%-2d  %s\n", t->passed ? "PASS" : "FAIL", t->passed ? t->points : 0,
+		       t->points, t->test->name);
+		if (!t->passed) {
+			if (t->msg && *t->msg)
+				print_indented("", t->msg);
+			if (t->leaked)
+				print_indented("left behind: ", t->leaked);
+			print_indented("read: ", t->hint);
+		}
+	}
+	if (expect_fail)
+		printf("  %zu of %zu tests fail against %s\n", suite.n - passed, suite.n, impl);
+	else
+		printf("  Score %d/%d: %d passed, %zu failed\n", score, max, passed,
+		       suite.n - passed);
+
+	if (json) {
+		FILE *f = fopen(json, "we");
+		if (!f) {
+			perror(json);
+			return 2;
+		}
+		fprintf(f, "{\"step\": ");
+		json_string(f, step);
+		fprintf(f, ", \"impl\": ");
+		json_string(f, impl);
+		fprintf(f, ", \"score\": %d, \"max\": %d, \"tests\": [", score, max);
+		for (size_t i = 0; i < suite.n; i++) {
+			struct h_test *t = &suite.tests[i];
+			char *msg = NULL;
+			if (!t->passed && asprintf(&msg, "%s%s%s; read: %s", t->msg ? t->msg : "",
+						   t->leaked ? "; left behind: " : "",
+						   t->leaked ? t->leaked : "", t->hint) < 0)
+				abort();
+			fprintf(f, "%s\n  {\"name\": ", i ? "," : "");
+			json_string(f, t->test->name);
+			fprintf(f, ", \"points\": %d, \"passed\": %s, \"message\": ", t->points,
+				t->passed ? "true" : "false");
+			json_string(f, msg ? msg : "");
+			fputc('}', f);
+			free(msg);
+		}
+		fprintf(f, "\n]}\n");
+		fclose(f);
+	}
+	srunner_free(sr);
+	if (expect_fail)
+		return passed == 0 ? 0 : 1;
+	return passed == (int)suite.n ? 0 : 1;
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The lab's self-test (make check): every proof that the lab is sound, each
+# counted; the last line says how many passed and failed.
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0 failed=0 failures=()
+prove() { # prove "what" command...
+	local what=$1
+	shift
+	echo "---- $what"
+	if "$@"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failures+=("$what")
+	fi
+}
+
+steps=$(ls -d steps/[0-9][0-9]-* | xargs -n1 basename)
+suite() { echo "build/tests/suite-${1//-/_}"; }
+rootfs=$PWD/build/rootfs
+
+prove "the rootfs builds" make --no-print-directory -s _rootfs
+prove "the leak snapshot tool builds" make --no-print-directory -s build/tests/leak-snapshot
+before=$(build/tests/leak-snapshot 2>/dev/null)
+
+prove "solutions, exercises and tests build with -Werror" make --no-print-directory -s _check-build
+prove "the library's unit tests pass" build/solutions/unit-tests
+for step in $steps; do
+	n=${step%%-*}
+	prove "step $step: every test passes against solutions/" \
+		"$(suite "$step")" --bin "build/solutions/step-$n" --rootfs "$rootfs" --impl solutions
+	prove "step $step: every test fails against the exercise skeleton" \
+		"$(suite "$step")" --bin "build/exercises/step-$n" --rootfs "$rootfs" --impl exercises --expect-fail
+done
+prove "exercises/ is what solutions/ generates" make --no-print-directory -s check-exercises
+
+prove "solutions build with -fsanitize=address,undefined" make --no-print-directory -s _check-san-build
+prove "the unit tests pass under the sanitizers" build/solutions-san/unit-tests
+for step in $steps; do
+	n=${step%%-*}
+	prove "step $step: every test passes with a sanitized runtime" \
+		"$(suite "$step")" --bin "build/solutions-san/step-$n" --rootfs "$rootfs" --impl solutions-san
+done
+
+after=$(build/tests/leak-snapshot 2>/dev/null)
+left=$(comm -13 <(sort <<<"$before") <(sort <<<"$after"))
+prove "nothing was left on the host (mounts, links, network namespaces, cgroups, state)" \
+	test -z "$left"
+[ -n "$left" ] && printf 'left behind:\n%s\n' "$left"
+
+echo
+if [ "$failed" -gt 0 ]; then
+	printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
