@@ -9,18 +9,26 @@
 #define BYOC_DEFAULT_ROOTFS "rootfs"
 #endif
 
+/* Every program takes -v and --help besides its step's own options. */
+static unsigned allowed(const struct byoc_step *step)
+{
+	return step->options | BYOC_OPT_VERBOSE | BYOC_OPT_HELP;
+}
+
 static void usage(FILE *f, const char *prog, const struct byoc_step *step)
 {
 	fprintf(f, "Usage: %s [OPTION...] [--] [COMMAND [ARG...]]\n", prog);
 	fprintf(f, "Run COMMAND (default: /bin/sh) in the container of step %s.\n\n", step->name);
 	for (const struct byoc_option_spec *s = byoc_option_table; s->name; s++) {
 		char left[40];
-		if (!(step->options & s->id))
+		if (!(allowed(step) & s->id))
 			continue;
-		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", s->short_name ? "-" : "",
-			 s->short_name ? s->short_name : ' ', s->short_name ? ", " : "  ",
-			 s->name, s->arg ? " " : "", s->arg ? s->arg : "");
-		fprintf(f, "  %-28s %s\n", s->short_name ? left : left + 2, s->help);
+		if (s->short_name)
+			snprintf(left, sizeof(left), "-%c, --%s", s->short_name, s->name);
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s", s->name, s->arg ? " " : "",
+				 s->arg ? s->arg : "");
+		fprintf(f, "  %-24s %s\n", left, s->help);
 	}
 	fprintf(f, "\nExit status: the command's own; 128+N if signal N killed it; 125 if the\n"
 		   "runtime failed; 126 if the command cannot be run; 127 if it was not found.\n");
@@ -35,8 +43,7 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	struct byoc_container c;
 	int status = 0;
 
-	if (byoc_options_parse(argc, argv, step->options | BYOC_OPT_VERBOSE | BYOC_OPT_HELP,
-			       step->name, BYOC_DEFAULT_ROOTFS, default_command, &opts,
+	if (byoc_options_parse(argc, argv, allowed(step), step->name, BYOC_DEFAULT_ROOTFS, default_command, &opts,
 			       &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return err.status;
