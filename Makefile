@@ -99,7 +99,12 @@ $(BUILD)/caps: tools/caps.c
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-need_root = @if [ "$$(id -u)" != 0 ]; then echo "make $@: needs root: run 'sudo make $@$(if $(STEP), STEP=$(STEP))'" >&2; exit 1; fi
+ROOT_GOALS := step-% shell test grade check
+ifneq ($(shell id -u),0)
+ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
+$(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
+endif
+endif
 as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD); exit $$s
 
 .PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell \
@@ -112,6 +117,7 @@ help:
 	@echo "  sudo make doctor          check this machine: root, namespaces, cgroups, packages"
 	@echo "  sudo make step-NN         build step NN from exercises/ and run its demonstration"
 	@echo "  sudo make shell STEP=NN   an interactive /bin/sh inside step NN's container"
+	@echo "                            (no STEP: the last step)"
 	@echo "  sudo make test STEP=NN    grade step NN (no STEP: every step)"
 	@echo "Instructors"
 	@echo "  sudo make grade           grade every step; writes build/grade/report.json,"
@@ -152,31 +158,25 @@ _tests: _suites $(SELECTED_BINS)
 
 define step_target
 step-$(call num,$(1)):
-	$$(need_root)
 	@tools/deps.sh
 	@$$(call as_user,$$(MAKE) --no-print-directory _rootfs $(OUT)/step-$(call num,$(1)) && steps/$(1)/demo.sh $(OUT)/step-$(call num,$(1)))
 endef
 $(foreach s,$(STEPS),$(eval $(call step_target,$(s))))
 
 shell:
-	$(need_root)
-	@if [ -z "$(STEP)" ]; then echo "make shell: which step? run 'sudo make shell STEP=NN' (steps: $(STEPS))" >&2; exit 1; fi
 	@tools/deps.sh
-	@$(call as_user,$(MAKE) --no-print-directory _rootfs $(SELECTED_BINS) && $(SELECTED_BINS))
+	@$(call as_user,$(MAKE) --no-print-directory _rootfs $(lastword $(SELECTED_BINS)) && $(lastword $(SELECTED_BINS)))
 
 test:
-	$(need_root)
 	@tools/deps.sh
 	@$(call as_user,$(MAKE) --no-print-directory _suites && tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) "" $(SELECTED))
 
 grade:
-	$(need_root)
 	@tools/deps.sh
 	@rm -rf $(OUT) $(BUILD)/grade
 	@$(call as_user,$(MAKE) --no-print-directory _suites && tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) $(BUILD)/grade $(SELECTED))
 
 check:
-	$(need_root)
 	@tools/deps.sh
 	@$(call as_user,tools/check.sh)
 
