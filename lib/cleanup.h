@@ -42,9 +42,9 @@ static inline void byoc_closedirp(DIR **d)
 	}
 }
 
-#define _cleanup_free_ __attribute__((cleanup(byoc_freep)))
-#define _cleanup_close_ __attribute__((cleanup(byoc_closep)))
-#define _cleanup_fclose_ __attribute__((cleanup(byoc_fclosep)))
+#define _cleanup_free_	   __attribute__((cleanup(byoc_freep)))
+#define _cleanup_close_	   __attribute__((cleanup(byoc_closep)))
+#define _cleanup_fclose_   __attribute__((cleanup(byoc_fclosep)))
 #define _cleanup_closedir_ __attribute__((cleanup(byoc_closedirp)))
 
 static inline void *byoc_steal_ptr(void *pp)

@@ -25,7 +25,7 @@ struct clone_args_v2 {
 };
 
 /* Signals the runtime passes on to the container's command. */
-static const int forwarded_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+static const int forwarded_signals[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
 					 SIGUSR1, SIGUSR2, SIGWINCH };
 
 static const char go_byte = 'G';
@@ -88,7 +88,8 @@ static _Noreturn void child_fail(int fd, struct byoc_error *err)
 
 static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldmask)
 {
-	static char path_env[] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	static char path_env[] =
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	static char home_env[] = "HOME=/root";
 	char term_env[128];
 	char *envp[4] = { path_env, home_env, NULL, NULL };
@@ -187,8 +188,8 @@ static void reap(pid_t pid, bool kill_it)
 		;
 }
 
-int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const *stages,
-		       size_t n, int *status, struct byoc_error *err)
+int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const *stages, size_t n,
+		       int *status, struct byoc_error *err)
 {
 	_cleanup_free_ const struct byoc_stage **list = calloc(n ? n : 1, sizeof(*list));
 	_cleanup_close_ int parent_fd = -1;

@@ -23,9 +23,9 @@
 
 struct byoc_container {
 	const struct byoc_options *opts;
-	char id[13];  /* 12 hex digits, unique per container */
-	pid_t pid;    /* the child, as the host numbers it; 0 before clone */
-	int sync_fd;  /* this side's end of the sync socket */
+	char id[13]; /* 12 hex digits, unique per container */
+	pid_t pid;   /* the child, as the host numbers it; 0 before clone */
+	int sync_fd; /* this side's end of the sync socket */
 };
 
 struct byoc_stage {
@@ -55,5 +55,5 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
  * command's exit status (128+N if a signal N killed it). On failure returns
  * < 0 with `err` filled: err->status is 125 (the runtime or a stage failed;
  * err->stage names it), 126 (the command cannot be run) or 127 (not found). */
-int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const *stages,
-		       size_t n, int *status, struct byoc_error *err);
+int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const *stages, size_t n,
+		       int *status, struct byoc_error *err);

@@ -12,25 +12,42 @@ static const struct {
 	int errnum;
 	const char *hint;
 } hints[] = {
-	{ "chroot", ENOENT, "the root file system is missing: build it with 'sudo make rootfs' or pass --rootfs DIR" },
+	{ "chroot", ENOENT,
+	  "the root file system is missing: build it with 'sudo make rootfs' or pass --rootfs "
+	  "DIR" },
 	{ "chroot", ENOTDIR, "--rootfs must name a directory" },
 	{ "chroot", EPERM, "chroot needs CAP_SYS_CHROOT: run as root (sudo)" },
 	{ "chdir", ENOENT, "the directory does not exist inside the container" },
-	{ "clone", EPERM, "new namespaces need CAP_SYS_ADMIN: run as root (sudo); inside a container, the outer runtime may forbid them" },
+	{ "clone", EPERM,
+	  "new namespaces need CAP_SYS_ADMIN: run as root (sudo); inside a container, the outer "
+	  "runtime may forbid them" },
 	{ "clone", EINVAL, "the kernel refused this combination of namespace flags; see clone(2)" },
 	{ "clone", ENOSPC, "too many namespaces of one type: see /proc/sys/user/max_*_namespaces" },
 	{ "clone", EUSERS, "too many nested namespaces: see user_namespaces(7)" },
-	{ "pivot_root", EINVAL, "the new root must be a mount point and neither it nor its parent may have shared propagation: make / private (MS_REC|MS_PRIVATE) and bind-mount the new root onto itself first; see pivot_root(2)" },
+	{ "pivot_root", EINVAL,
+	  "the new root must be a mount point and neither it nor its parent may have shared "
+	  "propagation: make / private (MS_REC|MS_PRIVATE) and bind-mount the new root onto itself "
+	  "first; see pivot_root(2)" },
 	{ "pivot_root", EBUSY, "the new root or the old root is busy; see pivot_root(2)" },
 	{ "mount", ENOSPC, "too many mounts: see /proc/sys/fs/mount-max" },
-	{ "mount", ENODEV, "the kernel does not know this file system type: try 'modprobe' for it" },
-	{ "mount", EPERM, "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user namespace: run as root (sudo)" },
+	{ "mount", ENODEV,
+	  "the kernel does not know this file system type: try 'modprobe' for it" },
+	{ "mount", EPERM,
+	  "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user namespace: run as "
+	  "root (sudo)" },
 	{ "sethostname", EINVAL, "a hostname is 1 to 64 bytes; see sethostname(2)" },
-	{ "sethostname", EPERM, "sethostname needs CAP_SYS_ADMIN in its own UTS namespace: did the stage ask for CLONE_NEWUTS?" },
-	{ "execve", ENOENT, "no such file inside the container: the path is resolved in the container's root file system, not the host's" },
+	{ "sethostname", EPERM,
+	  "sethostname needs CAP_SYS_ADMIN in its own UTS namespace: did the stage ask for "
+	  "CLONE_NEWUTS?" },
+	{ "execve", ENOENT,
+	  "no such file inside the container: the path is resolved in the container's root file "
+	  "system, not the host's" },
 	{ "execve", ENOTDIR, "a component of the path is not a directory inside the container" },
-	{ "execve", EACCES, "not executable: it lacks the x permission, is a directory, or lies on a noexec mount" },
-	{ "execve", ENOEXEC, "the kernel cannot run this file: a script needs a '#!' line naming an interpreter that exists in the container" },
+	{ "execve", EACCES,
+	  "not executable: it lacks the x permission, is a directory, or lies on a noexec mount" },
+	{ "execve", ENOEXEC,
+	  "the kernel cannot run this file: a script needs a '#!' line naming an interpreter that "
+	  "exists in the container" },
 	{ NULL, EPERM, "operation not permitted: run as root (sudo)" },
 	{ NULL, EACCES, "permission denied: run as root (sudo), and check the file's mode" },
 };

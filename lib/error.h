@@ -7,14 +7,14 @@
 
 /* Exit statuses, as docker run uses them. */
 enum {
-	BYOC_EXIT_RUNTIME = 125,  /* the runtime itself failed */
+	BYOC_EXIT_RUNTIME = 125,    /* the runtime itself failed */
 	BYOC_EXIT_CANNOT_RUN = 126, /* the command exists but cannot be run */
 	BYOC_EXIT_NOT_FOUND = 127,  /* the command does not exist */
 };
 
 struct byoc_error {
-	int status;    /* exit status for a main(): 125, 126 or 127 */
-	int errnum;    /* errno of the failing call, 0 when there was none */
+	int status;	/* exit status for a main(): 125, 126 or 127 */
+	int errnum;	/* errno of the failing call, 0 when there was none */
 	char stage[32]; /* the stage that failed, filled in by the lifecycle */
 	char msg[512];
 };

@@ -21,11 +21,10 @@ void byoc_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  *	if (BYOC_SYS(err, chroot(dir), "chroot(%s)", dir) < 0)
  *		return -1;
  */
-#define BYOC_SYS(err, call, ...)                                            \
-	({                                                                  \
-		byoc_log(__VA_ARGS__);                                      \
-		long byoc_ret_ = (long)(call);                              \
-		int byoc_errno_ = errno;                                    \
-		byoc_ret_ < 0 ? byoc_error_sys((err), byoc_errno_, __VA_ARGS__) \
-			      : (int)byoc_ret_;                             \
+#define BYOC_SYS(err, call, ...)                                                                   \
+	({                                                                                         \
+		byoc_log(__VA_ARGS__);                                                             \
+		long byoc_ret_ = (long)(call);                                                     \
+		int byoc_errno_ = errno;                                                           \
+		byoc_ret_ < 0 ? byoc_error_sys((err), byoc_errno_, __VA_ARGS__) : (int)byoc_ret_;  \
 	})

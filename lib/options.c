@@ -3,15 +3,19 @@
 #include <string.h>
 
 const struct byoc_option_spec byoc_option_table[] = {
-	{ BYOC_OPT_ROOTFS, "rootfs", 0, "DIR", "the container's root file system (default: the lab's busybox rootfs)", "01-chroot" },
+	{ BYOC_OPT_ROOTFS, "rootfs", 0, "DIR",
+	  "the container's root file system (default: the lab's busybox rootfs)", "01-chroot" },
 	{ BYOC_OPT_HOSTNAME, "hostname", 0, "NAME", "the container's hostname", "02-pid-ns" },
 	{ BYOC_OPT_MEMORY, "memory", 0, "SIZE", "memory limit, such as 64M", "04-cgroups" },
 	{ BYOC_OPT_PIDS, "pids", 0, "N", "at most N tasks in the container", "04-cgroups" },
 	{ BYOC_OPT_CPUS, "cpus", 0, "FRACTION", "CPU limit in CPUs, such as 0.5", "04-cgroups" },
 	{ BYOC_OPT_CPU_WEIGHT, "cpu-weight", 0, "N", "relative CPU weight", "04-cgroups" },
-	{ BYOC_OPT_STATS, "stats", 0, NULL, "print the cgroup's memory, OOM and CPU figures at exit", "04-cgroups" },
-	{ BYOC_OPT_NET, "net", 0, "none|veth", "network: none, or a veth pair to the host", "06-netns-veth" },
-	{ BYOC_OPT_VERBOSE, "verbose", 'v', NULL, "log every stage and system call to stderr", "01-chroot" },
+	{ BYOC_OPT_STATS, "stats", 0, NULL,
+	  "print the cgroup's memory, OOM and CPU figures at exit", "04-cgroups" },
+	{ BYOC_OPT_NET, "net", 0, "none|veth", "network: none, or a veth pair to the host",
+	  "06-netns-veth" },
+	{ BYOC_OPT_VERBOSE, "verbose", 'v', NULL, "log every stage and system call to stderr",
+	  "01-chroot" },
 	{ BYOC_OPT_HELP, "help", 'h', NULL, "show this help", "01-chroot" },
 	{ 0, NULL, 0, NULL, NULL, NULL },
 };
@@ -50,12 +54,13 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 		return 0;
 	}
 	/* Only reachable if a program allows an option this switch lacks. */
-	return byoc_error_set(err, BYOC_EXIT_RUNTIME, "internal error: --%s has no handler", s->name);
+	return byoc_error_set(err, BYOC_EXIT_RUNTIME, "internal error: --%s has no handler",
+			      s->name);
 }
 
 int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step,
-		       const char *default_rootfs, char **default_command,
-		       struct byoc_options *o, struct byoc_error *err)
+		       const char *default_rootfs, char **default_command, struct byoc_options *o,
+		       struct byoc_error *err)
 {
 	int i;
 
@@ -95,8 +100,8 @@ int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step
 						      "--%s needs a value: --%s %s", s->name,
 						      s->name, s->arg);
 		} else if (eq) {
-			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
-					      "--%s takes no value", s->name);
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME, "--%s takes no value",
+					      s->name);
 		}
 		int r = apply(s, value, o, err);
 		if (r < 0) {

@@ -24,11 +24,11 @@ enum byoc_option_id {
 
 struct byoc_option_spec {
 	unsigned id;
-	const char *name;      /* long name, without "--" */
-	char short_name;       /* 0 when there is none */
-	const char *arg;       /* the value's form ("DIR"), NULL for a flag */
+	const char *name; /* long name, without "--" */
+	char short_name;  /* 0 when there is none */
+	const char *arg;  /* the value's form ("DIR"), NULL for a flag */
 	const char *help;
-	const char *step;      /* the step that introduces it */
+	const char *step; /* the step that introduces it */
 };
 
 /* The table behind the parser, ending with an entry whose name is NULL. */
@@ -46,5 +46,5 @@ struct byoc_options {
  * `default_rootfs` and `default_command` fill what the user left out.
  * Returns 0, or -EINVAL with a one-line message in `err` (status 125). */
 int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step,
-		       const char *default_rootfs, char **default_command,
-		       struct byoc_options *o, struct byoc_error *err);
+		       const char *default_rootfs, char **default_command, struct byoc_options *o,
+		       struct byoc_error *err);

@@ -41,7 +41,8 @@ static int shift_for_suffix(const char *suffix)
 
 int byoc_parse_size(const char *s, uint64_t *out, struct byoc_error *err)
 {
-	const char *form = "a whole number of bytes with an optional suffix k, M, G or T, such as 64M";
+	const char *form =
+		"a whole number of bytes with an optional suffix k, M, G or T, such as 64M";
 	const char *end;
 	uint64_t v;
 	int r, shift;

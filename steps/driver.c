@@ -43,8 +43,8 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	struct byoc_container c;
 	int status = 0;
 
-	if (byoc_options_parse(argc, argv, allowed(step), step->name, BYOC_DEFAULT_ROOTFS, default_command, &opts,
-			       &err) < 0) {
+	if (byoc_options_parse(argc, argv, allowed(step), step->name, BYOC_DEFAULT_ROOTFS,
+			       default_command, &opts, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return err.status;
 	}

@@ -7,8 +7,8 @@
 #include "container.h"
 
 struct byoc_step {
-	const char *name;                      /* "01-chroot" */
-	unsigned options;                      /* enum byoc_option_id mask */
+	const char *name;			/* "01-chroot" */
+	unsigned options;			/* enum byoc_option_id mask */
 	const struct byoc_stage *const *stages; /* steps 1..N, in order */
 	size_t n_stages;
 };

@@ -156,10 +156,14 @@ void h_container_sh(struct h_run *r, const char *const *opts, const char *script
 
 void h_assert_ran_inside(const struct h_run *r)
 {
-	ck_assert_msg(r->status != -1, "expected the container to finish; it was still running "
-				       "after %d s and was killed", run_timeout_ms / 1000);
-	ck_assert_msg(r->status != 125, "expected the container to start; the runtime failed "
-					"with status 125: %s", r->err);
+	ck_assert_msg(r->status != -1,
+		      "expected the container to finish; it was still running "
+		      "after %d s and was killed",
+		      run_timeout_ms / 1000);
+	ck_assert_msg(r->status != 125,
+		      "expected the container to start; the runtime failed "
+		      "with status 125: %s",
+		      r->err);
 	ck_assert_msg(r->status != H_OUTSIDE_ROOTFS,
 		      "expected the command to run inside the rootfs (it has /etc/byoc-rootfs); "
 		      "it ran with the host's / as its root");
@@ -192,8 +196,7 @@ char *h_dev_ino(const char *path)
 	struct stat st;
 
 	ck_assert_msg(stat(path, &st) == 0, "stat(%s): %s", path, strerror(errno));
-	return h_printf("%llu:%llu", (unsigned long long)st.st_dev,
-			(unsigned long long)st.st_ino);
+	return h_printf("%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 }
 
 size_t h_count_lines(const char *s)

@@ -22,7 +22,7 @@ struct h_test {
 	const TTest *test;
 	int points;
 	const char *hint;
-	char *leaked;   /* seen by the runner after the test, or NULL */
+	char *leaked; /* seen by the runner after the test, or NULL */
 	bool passed;
 	const char *msg;
 };
@@ -127,10 +127,14 @@ static void print_indented(const char *label, const char *text)
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "bin", required_argument, NULL, 'b' },  { "rootfs", required_argument, NULL, 'r' },
-		{ "impl", required_argument, NULL, 'i' }, { "json", required_argument, NULL, 'j' },
-		{ "xml", required_argument, NULL, 'x' },  { "tap", required_argument, NULL, 't' },
-		{ "expect-fail", no_argument, NULL, 'e' }, { NULL, 0, NULL, 0 },
+		{ "bin", required_argument, NULL, 'b' },
+		{ "rootfs", required_argument, NULL, 'r' },
+		{ "impl", required_argument, NULL, 'i' },
+		{ "json", required_argument, NULL, 'j' },
+		{ "xml", required_argument, NULL, 'x' },
+		{ "tap", required_argument, NULL, 't' },
+		{ "expect-fail", no_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *impl = "", *json = NULL, *xml = NULL, *tap = NULL, *step = "?";
 	bool expect_fail = false;
@@ -138,19 +142,36 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'b': h_bin = optarg; break;
-		case 'r': h_rootfs = optarg; break;
-		case 'i': impl = optarg; break;
-		case 'j': json = optarg; break;
-		case 'x': xml = optarg; break;
-		case 't': tap = optarg; break;
-		case 'e': expect_fail = true; break;
-		default: return 2;
+		case 'b':
+			h_bin = optarg;
+			break;
+		case 'r':
+			h_rootfs = optarg;
+			break;
+		case 'i':
+			impl = optarg;
+			break;
+		case 'j':
+			json = optarg;
+			break;
+		case 'x':
+			xml = optarg;
+			break;
+		case 't':
+			tap = optarg;
+			break;
+		case 'e':
+			expect_fail = true;
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!h_bin || !h_rootfs) {
-		fprintf(stderr, "usage: %s --bin STEP_BINARY --rootfs DIR [--impl NAME] "
-				"[--json FILE] [--xml FILE] [--tap FILE] [--expect-fail]\n", argv[0]);
+		fprintf(stderr,
+			"usage: %s --bin STEP_BINARY --rootfs DIR [--impl NAME] "
+			"[--json FILE] [--xml FILE] [--tap FILE] [--expect-fail]\n",
+			argv[0]);
 		return 2;
 	}
 	/* The tests run commands from their own directory: use full paths. */
@@ -190,7 +211,8 @@ int main(int argc, char **argv)
 		srunner_run_all(sr, CK_SILENT);
 
 	for (size_t i = 0; not_built && i < suite.n; i++)
-		suite.tests[i].msg = "the step did not build: fix the compiler's errors shown above";
+		suite.tests[i].msg =
+			"the step did not build: fix the compiler's errors shown above";
 	TestResult **results = srunner_results(sr);
 	for (int i = 0; !not_built && i < srunner_ntests_run(sr); i++) {
 		struct h_test *t = find(tr_tcname(results[i]));
@@ -211,11 +233,12 @@ int main(int argc, char **argv)
 		}
 		if (expect_fail) {
 			printf("  %-6s %s%s\n", t->passed ? "PASSES" : "fails", t->test->name,
-			       t->passed ? "  <- cannot tell this implementation from a solution" : "");
+			       t->passed ? "  <- cannot tell this implementation from a solution"
+					 : "");
 			continue;
 		}
-		printf("  %s  %2d/%-2d  %s\n", t->passed ? "PASS" : "FAIL", t->passed ? t->points : 0,
-		       t->points, t->test->name);
+		printf("  %s  %2d/%-2d  %s\n", t->passed ? "PASS" : "FAIL",
+		       t->passed ? t->points : 0, t->points, t->test->name);
 		if (!t->passed) {
 			if (t->msg && *t->msg)
 				print_indented("", t->msg);

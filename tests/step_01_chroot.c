@@ -8,9 +8,9 @@
 
 #include "harness.h"
 
-#define HINT_TODO "exercises/01-chroot/chroot.c, the TODO in chroot_child_setup(); "
-#define HINT_TASK HINT_TODO "steps/01-chroot/README.md, \"Your task\""
-#define HINT_STATUS HINT_TODO "steps/01-chroot/README.md, \"Exit statuses\""
+#define HINT_TODO     "exercises/01-chroot/chroot.c, the TODO in chroot_child_setup(); "
+#define HINT_TASK     HINT_TODO "steps/01-chroot/README.md, \"Your task\""
+#define HINT_STATUS   HINT_TODO "steps/01-chroot/README.md, \"Exit statuses\""
 #define HINT_BREAKOUT "steps/01-chroot/README.md, \"The breakout\""
 
 START_TEST(test_chroot_root_is_the_rootfs)
@@ -23,7 +23,8 @@ START_TEST(test_chroot_root_is_the_rootfs)
 	got = strndup(r.out, strcspn(r.out, "\n"));
 	ck_assert_msg(r.status == 0 && strcmp(got, want) == 0,
 		      "expected the container's / to be the rootfs %s (device:inode %s); "
-		      "saw %s (status %d)", h_rootfs, want, got, r.status);
+		      "saw %s (status %d)",
+		      h_rootfs, want, got, r.status);
 	free(got);
 	free(want);
 	h_run_free(&r);
@@ -39,7 +40,8 @@ START_TEST(test_chroot_hides_host_files)
 	h_write_file(marker, "on the host\n", 0644);
 	h_container_sh(&r, NULL,
 		       "if [ -e \"$1\" ]; then echo visible; else echo hidden; fi; "
-		       "[ -x /bin/busybox ] && echo busybox", args);
+		       "[ -x /bin/busybox ] && echo busybox",
+		       args);
 	h_assert_ran_inside(&r);
 	ck_assert_msg(strcmp(r.out, "hidden\nbusybox\n") == 0,
 		      "expected the host file %s hidden and /bin/busybox present; saw \"%s\"",
@@ -60,7 +62,8 @@ START_TEST(test_chroot_cwd_is_root)
 	ck_assert_msg(strcmp(r.out, want) == 0,
 		      "expected the working directory to be / of the rootfs (pwd, then "
 		      "device:inode):\n%ssaw:\n%s(after chroot(2), chdir(\"/\") moves the working "
-		      "directory inside)", want, r.out);
+		      "directory inside)",
+		      want, r.out);
 	free(want);
 	h_run_free(&r);
 }
@@ -68,8 +71,9 @@ END_TEST
 
 START_TEST(test_chroot_argv_arrives_exactly)
 {
-	static const char *const args[] = { "two words", "", "'single'", "\"double\"",
-					    "$HOME", "*", "tab\there", "new\nline", NULL };
+	static const char *const args[] = { "two words",  "",	       "'single'",
+					    "\"double\"", "$HOME",     "*",
+					    "tab\there",  "new\nline", NULL };
 	static const char want[] = "[two words]\n[]\n['single']\n[\"double\"]\n[$HOME]\n[*]\n"
 				   "[tab\there]\n[new\nline]\n";
 	struct h_run r;
@@ -103,8 +107,10 @@ START_TEST(test_chroot_sigkill_is_137)
 
 	h_container_sh(&r, NULL, "kill -KILL $$", NULL);
 	h_assert_ran_inside(&r);
-	ck_assert_msg(r.status == 137, "expected 137 (128 + SIGKILL) for a command killed by "
-				       "SIGKILL; saw %d", r.status);
+	ck_assert_msg(r.status == 137,
+		      "expected 137 (128 + SIGKILL) for a command killed by "
+		      "SIGKILL; saw %d",
+		      r.status);
 	h_run_free(&r);
 }
 END_TEST
@@ -136,8 +142,8 @@ START_TEST(test_chroot_not_found_is_127)
 	h_run_argv(&r, argv);
 	ck_assert_msg(r.status == 127 && h_count_lines(r.err) == 1 && strstr(r.err, tool),
 		      "expected status 127 and one line on stderr naming %s (a program that "
-		      "exists only on the host); saw status %d, stderr \"%s\"", tool, r.status,
-		      r.err);
+		      "exists only on the host); saw status %d, stderr \"%s\"",
+		      tool, r.status, r.err);
 	free(tool);
 	h_run_free(&r);
 }
@@ -154,14 +160,16 @@ START_TEST(test_chroot_missing_rootfs_is_125)
 	h_container_sh(&r, opts1, "exit 0", NULL);
 	ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 && strstr(r.err, missing),
 		      "expected status 125 and one line on stderr naming %s for a missing rootfs; "
-		      "saw status %d, stderr \"%s\"", missing, r.status, r.err);
+		      "saw status %d, stderr \"%s\"",
+		      missing, r.status, r.err);
 	h_run_free(&r);
 
 	h_write_file(file, "not a directory\n", 0644);
 	h_container_sh(&r, opts2, "exit 0", NULL);
 	ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 && strstr(r.err, file),
 		      "expected status 125 and one line on stderr naming %s for a rootfs that is "
-		      "a file; saw status %d, stderr \"%s\"", file, r.status, r.err);
+		      "a file; saw status %d, stderr \"%s\"",
+		      file, r.status, r.err);
 	h_run_free(&r);
 	free(missing);
 	free(file);
@@ -176,7 +184,8 @@ START_TEST(test_chroot_stdout_stderr_separate)
 	h_assert_ran_inside(&r);
 	ck_assert_msg(strcmp(r.out, "to-out\nmore-out\n") == 0 && strcmp(r.err, "to-err\n") == 0,
 		      "expected stdout \"to-out\\nmore-out\\n\" and stderr \"to-err\\n\"; saw "
-		      "stdout \"%s\", stderr \"%s\"", r.out, r.err);
+		      "stdout \"%s\", stderr \"%s\"",
+		      r.out, r.err);
 	h_run_free(&r);
 }
 END_TEST
@@ -193,8 +202,8 @@ START_TEST(test_chroot_breakout_escapes)
 	h_run_argv(&r, argv);
 	ck_assert_msg(r.status == 0 && strcmp(r.out, want) == 0,
 		      "expected /bin/breakout to escape the chroot and print the host file %s "
-		      "(\"%s\"); saw status %d, stdout \"%s\", stderr \"%s\"", secret, token,
-		      r.status, r.out, r.err);
+		      "(\"%s\"); saw status %d, stdout \"%s\", stderr \"%s\"",
+		      secret, token, r.status, r.out, r.err);
 	free(secret);
 	free(token);
 	free(want);

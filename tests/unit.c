@@ -41,9 +41,9 @@ START_TEST(test_size_accepts_units)
 		struct byoc_error err = { 0 };
 		uint64_t v = 0;
 		int r = byoc_parse_size(ok[i].in, &v, &err);
-		ck_assert_msg(r == 0 && v == ok[i].want, "size '%s': expected %llu, saw r=%d v=%llu (%s)",
-			      ok[i].in, (unsigned long long)ok[i].want, r, (unsigned long long)v,
-			      err.msg);
+		ck_assert_msg(r == 0 && v == ok[i].want,
+			      "size '%s': expected %llu, saw r=%d v=%llu (%s)", ok[i].in,
+			      (unsigned long long)ok[i].want, r, (unsigned long long)v, err.msg);
 	}
 }
 END_TEST
@@ -73,9 +73,10 @@ START_TEST(test_size_rejects_bad_input)
 		struct byoc_error err = { 0 };
 		uint64_t v = 12345;
 		int r = byoc_parse_size(bad[i].in, &v, &err);
-		ck_assert_msg(r < 0 && v == 12345 && err.status == 125 && strstr(err.msg, bad[i].says),
-			      "size '%s': expected a refusal saying \"%s\"; saw r=%d v=%llu msg \"%s\"",
-			      bad[i].in, bad[i].says, r, (unsigned long long)v, err.msg);
+		ck_assert_msg(
+			r < 0 && v == 12345 && err.status == 125 && strstr(err.msg, bad[i].says),
+			"size '%s': expected a refusal saying \"%s\"; saw r=%d v=%llu msg \"%s\"",
+			bad[i].in, bad[i].says, r, (unsigned long long)v, err.msg);
 	}
 	struct byoc_error err = { 0 };
 	uint64_t v;
@@ -91,14 +92,15 @@ START_TEST(test_count_range)
 	ck_assert(byoc_parse_count("16", 1, 100, &v, &err) == 0 && v == 16);
 	ck_assert(byoc_parse_count("1", 1, 100, &v, &err) == 0 && v == 1);
 	ck_assert(byoc_parse_count("100", 1, 100, &v, &err) == 0 && v == 100);
-	static const char *const bad[] = { "0", "101", "abc", "", "-1", "16x", "1e3",
-					   "99999999999999999999999" };
+	static const char *const bad[] = { "0",	 "101", "abc", "",
+					   "-1", "16x", "1e3", "99999999999999999999999" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		v = 7;
-		ck_assert_msg(byoc_parse_count(bad[i], 1, 100, &v, &err) < 0 && v == 7 &&
-				      strstr(err.msg, "from 1 to 100"),
-			      "count '%s': expected a refusal naming the range; saw v=%llu msg \"%s\"",
-			      bad[i], (unsigned long long)v, err.msg);
+		ck_assert_msg(
+			byoc_parse_count(bad[i], 1, 100, &v, &err) < 0 && v == 7 &&
+				strstr(err.msg, "from 1 to 100"),
+			"count '%s': expected a refusal naming the range; saw v=%llu msg \"%s\"",
+			bad[i], (unsigned long long)v, err.msg);
 	}
 }
 END_TEST
@@ -113,7 +115,8 @@ START_TEST(test_error_sys_names_call_errno_and_hint)
 	ck_assert_int_eq(r, -ENOENT);
 	ck_assert_int_eq(err.status, 125);
 	ck_assert_int_eq(err.errnum, ENOENT);
-	ck_assert_msg(strncmp(err.msg, "chroot(/nope): ENOENT (No such file or directory): ", 51) == 0 &&
+	ck_assert_msg(strncmp(err.msg, "chroot(/nope): ENOENT (No such file or directory): ", 51) ==
+				      0 &&
 			      strstr(err.msg, "make rootfs"),
 		      "saw \"%s\"", err.msg);
 }
@@ -297,10 +300,16 @@ static int fail_child(struct byoc_container *c, struct byoc_error *err)
 
 static const struct byoc_stage stage_a = { "a", NULL, 0, a_prepare, a_after, a_child, a_cleanup };
 static const struct byoc_stage stage_b = { "b", NULL, 0, b_prepare, NULL, b_child, b_cleanup };
-static const struct byoc_stage stage_b_over_a = { "b", "a", 0, b_prepare, NULL, b_child, b_cleanup };
-static const struct byoc_stage stage_fail = { "fails", NULL, 0, fail_prepare, NULL, NULL, b_cleanup };
+static const struct byoc_stage stage_b_over_a = {
+	"b", "a", 0, b_prepare, NULL, b_child, b_cleanup
+};
+static const struct byoc_stage stage_fail = {
+	"fails", NULL, 0, fail_prepare, NULL, NULL, b_cleanup
+};
 static const struct byoc_stage stage_fail_after = { "late", NULL, 0, NULL, fail_after, NULL, NULL };
-static const struct byoc_stage stage_fail_child = { "pivot", NULL, 0, NULL, NULL, fail_child, NULL };
+static const struct byoc_stage stage_fail_child = {
+	"pivot", NULL, 0, NULL, NULL, fail_child, NULL
+};
 
 /* Run `cmd` in a container made of `stages`; the child's events are appended
  * to `events` after a "| ". */
@@ -338,7 +347,8 @@ START_TEST(test_lifecycle_hook_order)
 
 	ck_assert_int_eq(run(stages, 2, cmd_true, &status, &err), 0);
 	ck_assert_int_eq(status, 0);
-	ck_assert_str_eq(events, "prepare:a prepare:b after:a cleanup:b cleanup:a | child:a child:b ");
+	ck_assert_str_eq(events,
+			 "prepare:a prepare:b after:a cleanup:b cleanup:a | child:a child:b ");
 }
 END_TEST
 
