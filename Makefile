@@ -99,7 +99,7 @@ $(BUILD)/caps: tools/caps.c
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-ROOT_GOALS := step-% shell test grade check
+ROOT_GOALS := step-% shell test grade check rootfs
 ifneq ($(shell id -u),0)
 ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
@@ -130,7 +130,7 @@ help:
 	@echo "  make format               clang-format every C file"
 	@echo "Building blocks"
 	@echo "  sudo make deps            install missing packages with apt-get"
-	@echo "  make rootfs               build the busybox root file system in build/rootfs"
+	@echo "  sudo make rootfs          build the busybox root file system in build/rootfs"
 	@echo "  make build                build every step's binary into $(BUILD)/IMPL/"
 	@echo "  make clean                remove build/"
 	@echo

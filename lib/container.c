@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "init.h"
 #include "log.h"
 
 /* The kernel's struct clone_args (see clone(2)); declared here because
@@ -86,7 +87,8 @@ static _Noreturn void child_fail(int fd, struct byoc_error *err)
 	_exit(err->status ? err->status : BYOC_EXIT_RUNTIME);
 }
 
-static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldmask)
+static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldmask,
+				 const sigset_t *waitset)
 {
 	static char path_env[] =
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -104,6 +106,22 @@ static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldma
 		envp[2] = term_env;
 	}
 	environ = envp; /* execvp() searches the PATH given here */
+
+	if (c->opts->init) {
+		/* PID 1 stays ours; the command runs as its child. The command's
+		 * copy of the sync socket reports its exec as ours would. */
+		pid_t command = fork();
+		if (command < 0) {
+			byoc_error_sys(&err, errno, "fork(init)");
+			fill_stage(&err, "init");
+			child_fail(c->sync_fd, &err);
+		}
+		if (command > 0) {
+			close(c->sync_fd);
+			byoc_init_run(command, waitset);
+		}
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	}
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	byoc_log("execve(%s)", argv[0]);
 	execvp(argv[0], argv);
@@ -116,7 +134,7 @@ static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldma
 }
 
 static _Noreturn void child_main(struct byoc_container *c, const struct byoc_stage **stages,
-				 size_t n, const sigset_t *oldmask)
+				 size_t n, const sigset_t *oldmask, const sigset_t *waitset)
 {
 	struct byoc_error err = { 0 };
 	char go;
@@ -137,7 +155,7 @@ static _Noreturn void child_main(struct byoc_container *c, const struct byoc_sta
 			child_fail(c->sync_fd, &err);
 		}
 	}
-	child_exec(c, oldmask);
+	child_exec(c, oldmask, waitset);
 }
 
 /* Wait for the child to end, passing on the signals the runtime receives.
@@ -243,7 +261,7 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	if (c->pid == 0) {
 		close(parent_fd);
 		c->sync_fd = fds[1];
-		child_main(c, list, count, &oldmask);
+		child_main(c, list, count, &oldmask, &waitset);
 	}
 	close(fds[1]);
 	c->sync_fd = parent_fd;

@@ -26,6 +26,9 @@ struct byoc_container {
 	char id[13]; /* 12 hex digits, unique per container */
 	pid_t pid;   /* the child, as the host numbers it; 0 before clone */
 	int sync_fd; /* this side's end of the sync socket */
+
+	/* What stages work out in prepare() for later hooks to use. */
+	char hostname[65]; /* 02-pid-ns: the UTS name, at most HOST_NAME_MAX */
 };
 
 struct byoc_stage {

@@ -29,9 +29,18 @@ static const struct {
 	  "propagation: make / private (MS_REC|MS_PRIVATE) and bind-mount the new root onto itself "
 	  "first; see pivot_root(2)" },
 	{ "pivot_root", EBUSY, "the new root or the old root is busy; see pivot_root(2)" },
+	{ "pivot_root", EPERM,
+	  "pivot_root needs CAP_SYS_ADMIN in its own mount namespace: did the stage ask for "
+	  "CLONE_NEWNS?" },
 	{ "mount", ENOSPC, "too many mounts: see /proc/sys/fs/mount-max" },
 	{ "mount", ENODEV,
 	  "the kernel does not know this file system type: try 'modprobe' for it" },
+	{ "mount", ENOENT,
+	  "the mount point or source does not exist: the lab's rootfs has /proc, /dev, /sys and "
+	  "/tmp; build it with 'sudo make rootfs'" },
+	{ "mount", EINVAL, "the kernel refused these mount flags or this source; see mount(2)" },
+	{ "mknod", EEXIST, "the device node already exists: /dev should be a fresh tmpfs" },
+	{ "umount2", EINVAL, "not a mount point, or MNT_DETACH was not given; see umount(2)" },
 	{ "mount", EPERM,
 	  "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user namespace: run as "
 	  "root (sudo)" },

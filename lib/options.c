@@ -5,7 +5,11 @@
 const struct byoc_option_spec byoc_option_table[] = {
 	{ BYOC_OPT_ROOTFS, "rootfs", 0, "DIR",
 	  "the container's root file system (default: the lab's busybox rootfs)", "01-chroot" },
-	{ BYOC_OPT_HOSTNAME, "hostname", 0, "NAME", "the container's hostname", "02-pid-ns" },
+	{ BYOC_OPT_HOSTNAME, "hostname", 0, "NAME", "the container's hostname (default: its id)",
+	  "02-pid-ns" },
+	{ BYOC_OPT_INIT, "init", 0, NULL,
+	  "run a minimal init as PID 1 that reaps orphans; the command becomes PID 2",
+	  "02-pid-ns" },
 	{ BYOC_OPT_MEMORY, "memory", 0, "SIZE", "memory limit, such as 64M", "04-cgroups" },
 	{ BYOC_OPT_PIDS, "pids", 0, "N", "at most N tasks in the container", "04-cgroups" },
 	{ BYOC_OPT_CPUS, "cpus", 0, "FRACTION", "CPU limit in CPUs, such as 0.5", "04-cgroups" },
@@ -45,6 +49,12 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 					      "--rootfs is empty: give the path of a directory");
 		o->rootfs = value;
+		return 0;
+	case BYOC_OPT_HOSTNAME:
+		o->hostname = value;
+		return 0;
+	case BYOC_OPT_INIT:
+		o->init = true;
 		return 0;
 	case BYOC_OPT_VERBOSE:
 		o->verbose = true;

@@ -20,6 +20,7 @@ enum byoc_option_id {
 	BYOC_OPT_NET = 1u << 7,
 	BYOC_OPT_VERBOSE = 1u << 8,
 	BYOC_OPT_HELP = 1u << 9,
+	BYOC_OPT_INIT = 1u << 10,
 };
 
 struct byoc_option_spec {
@@ -36,6 +37,8 @@ extern const struct byoc_option_spec byoc_option_table[];
 
 struct byoc_options {
 	const char *rootfs;
+	const char *hostname; /* as given: the stage that sets it validates it */
+	bool init;	      /* run a minimal init as PID 1, the command as PID 2 */
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */

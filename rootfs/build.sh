@@ -8,6 +8,11 @@ set -eu
 out=$1
 shift
 
+if [ "$(id -u)" != 0 ]; then
+	echo "rootfs: creating the device nodes in /dev needs root: run 'sudo make rootfs'" >&2
+	exit 1
+fi
+
 bb=$(command -v busybox 2>/dev/null || true)
 if [ -z "$bb" ]; then
 	echo "rootfs: busybox is not installed: run 'sudo make deps' (Debian package busybox-static)" >&2
@@ -35,6 +40,15 @@ cp "$bb" bin/busybox
 for applet in $(bin/busybox --list-full); do
 	[ -e "$applet" ] || ln -s /bin/busybox "$applet"
 done
+
+# Until step 03 mounts a /dev of its own, the container uses these: busybox sh
+# needs /dev/null for every background job.
+mknod -m 666 dev/null c 1 3
+mknod -m 666 dev/zero c 1 5
+mknod -m 666 dev/full c 1 7
+mknod -m 666 dev/random c 1 8
+mknod -m 666 dev/urandom c 1 9
+mknod -m 666 dev/tty c 5 0
 
 cat >etc/passwd <<'PASSWD'
 root:x:0:0:root:/root:/bin/sh

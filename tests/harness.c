@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -34,12 +35,7 @@ char *h_printf(const char *fmt, ...)
 	return s;
 }
 
-struct buf {
-	char *data;
-	size_t len, cap;
-};
-
-static void buf_add(struct buf *b, const char *p, size_t n)
+static void buf_add(struct h_buf *b, const char *p, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
@@ -60,19 +56,21 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void h_run_argv(struct h_run *r, const char *const *argv)
+void h_spawn(struct h_proc *p, const char *const *argv)
 {
-	int out[2], err[2], ws;
-	struct buf bo = { 0 }, be = { 0 };
-	long deadline = now_ms() + run_timeout_ms;
-	bool timed_out = false;
-	pid_t pid;
+	int in[2], out[2], err[2];
 
-	ck_assert_msg(pipe2(out, O_CLOEXEC) == 0 && pipe2(err, O_CLOEXEC) == 0, "pipe2: %s",
-		      strerror(errno));
-	pid = fork();
-	ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
-	if (pid == 0) {
+	memset(p, 0, sizeof(*p));
+	ck_assert_msg(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0 &&
+			      pipe2(err, O_CLOEXEC) == 0,
+		      "pipe2: %s", strerror(errno));
+	p->pid = fork();
+	ck_assert_msg(p->pid >= 0, "fork: %s", strerror(errno));
+	if (p->pid == 0) {
+		/* A process group of its own, so that h_finish() can remove
+		 * whatever the run leaves behind. */
+		setpgid(0, 0);
+		dup2(in[0], STDIN_FILENO);
 		dup2(out[1], STDOUT_FILENO);
 		dup2(err[1], STDERR_FILENO);
 		if (chdir(h_tmp) < 0)
@@ -81,46 +79,138 @@ void h_run_argv(struct h_run *r, const char *const *argv)
 		fprintf(stderr, "harness: execv(%s): %s\n", argv[0], strerror(errno));
 		_exit(98);
 	}
+	setpgid(p->pid, p->pid); /* also here: no race with the child's own call */
+	close(in[0]);
 	close(out[1]);
 	close(err[1]);
+	p->in = in[1];
+	p->out = out[0];
+	p->err = err[0];
+	buf_add(&p->bo, "", 0);
+	buf_add(&p->be, "", 0);
+}
 
-	struct pollfd p[2] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 } };
-	while (p[0].fd >= 0 || p[1].fd >= 0) {
+/* Read what is there on stdout and stderr until `done` says so or the
+ * deadline passes. Returns false on timeout. */
+static bool pump(struct h_proc *p, long deadline, bool (*done)(struct h_proc *, const void *),
+		 const void *arg)
+{
+	while (!done(p, arg)) {
+		struct pollfd fds[2] = { { p->out, POLLIN, 0 }, { p->err, POLLIN, 0 } };
 		long left = deadline - now_ms();
-		if (left <= 0) {
-			timed_out = true;
-			kill(pid, SIGKILL);
-			break;
+		if (left <= 0)
+			return false;
+		if (poll(fds, 2, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
 		}
-		if (poll(p, 2, (int)left) < 0 && errno != EINTR)
-			break;
 		for (int i = 0; i < 2; i++) {
 			char chunk[4096];
 			ssize_t n;
-			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			n = read(p[i].fd, chunk, sizeof(chunk));
+			n = read(fds[i].fd, chunk, sizeof(chunk));
 			if (n > 0) {
-				buf_add(i ? &be : &bo, chunk, (size_t)n);
+				buf_add(i ? &p->be : &p->bo, chunk, (size_t)n);
 			} else {
-				close(p[i].fd);
-				p[i].fd = -1;
+				close(fds[i].fd);
+				*(i ? &p->err : &p->out) = -1;
 			}
 		}
 	}
-	for (int i = 0; i < 2; i++)
-		if (p[i].fd >= 0)
-			close(p[i].fd);
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+	return true;
+}
+
+static bool has_line(struct h_proc *p, const void *arg)
+{
+	const char *want = arg, *s = p->bo.data;
+	size_t len = strlen(want);
+
+	for (; (s = strstr(s, want)); s += len)
+		if ((s == p->bo.data || s[-1] == '\n') && s[len] == '\n')
+			return true;
+	return p->out < 0; /* EOF: it will never come */
+}
+
+bool h_wait_line(struct h_proc *p, const char *line)
+{
+	return pump(p, now_ms() + run_timeout_ms, has_line, line) && has_line(p, line) &&
+	       strstr(p->bo.data, line);
+}
+
+static bool both_closed(struct h_proc *p, const void *arg)
+{
+	(void)arg;
+	return p->out < 0 && p->err < 0;
+}
+
+/* Processes in process group `pgid` other than `except`. */
+static int group_members(pid_t pgid, pid_t except)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[64], buf[512];
+		pid_t pid = atoi(e->d_name);
+		int pgrp = 0;
+		FILE *f;
+		if (pid <= 0 || pid == except)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if (!(f = fopen(path, "re")))
+			continue;
+		/* Field 5 is the process group; the name in () may hold spaces. */
+		if (fgets(buf, sizeof(buf), f) && strrchr(buf, ')') &&
+		    sscanf(strrchr(buf, ')') + 2, "%*c %*d %d", &pgrp) == 1 && pgrp == pgid)
+			n++;
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+void h_finish(struct h_proc *p, struct h_run *r)
+{
+	long deadline = now_ms() + run_timeout_ms;
+	bool timed_out = false;
+	siginfo_t si = { 0 };
+
+	if (p->in >= 0)
+		close(p->in);
+	p->in = -1;
+	if (!pump(p, deadline, both_closed, NULL)) {
+		timed_out = true;
+		kill(-p->pid, SIGKILL);
+	}
+	for (int *fd = &p->out; fd <= &p->err; fd++)
+		if (*fd >= 0)
+			close(*fd);
+	/* Wait without reaping: the zombie keeps its process group alive, so
+	 * the kill below can only reach what this run left behind. */
+	while (waitid(P_PID, p->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
 		;
-	buf_add(&bo, "", 0);
-	buf_add(&be, "", 0);
-	r->out = bo.data;
-	r->err = be.data;
+	r->leftovers = group_members(p->pid, p->pid);
+	kill(-p->pid, SIGKILL);
+	while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	r->out = p->bo.data;
+	r->err = p->be.data;
 	if (timed_out)
 		r->status = -1;
 	else
-		r->status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+		r->status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+}
+
+void h_run_argv(struct h_run *r, const char *const *argv)
+{
+	struct h_proc p;
+
+	h_spawn(&p, argv);
+	h_finish(&p, r);
 }
 
 void h_run_free(struct h_run *r)
@@ -130,28 +220,109 @@ void h_run_free(struct h_run *r)
 	r->out = r->err = NULL;
 }
 
-void h_container_sh(struct h_run *r, const char *const *opts, const char *script,
-		    const char *const *args)
+/* argv for the step's binary running `script` with /bin/sh -c behind the
+ * rootfs guard; `full` receives the allocated script to free. */
+static void container_argv(const char **argv, size_t max, char **full, const char *const *opts,
+			   const char *script, const char *const *args)
 {
-	const char *argv[64];
 	size_t n = 0;
-	char *full = h_printf("[ -e /etc/byoc-rootfs ] || { echo 'byoc-test: this shell runs "
-			      "outside the lab rootfs' >&2; exit %d; }\n%s",
-			      H_OUTSIDE_ROOTFS, script);
 
+	*full = h_printf("[ -e /etc/byoc-rootfs ] || { echo 'byoc-test: this shell runs "
+			 "outside the lab rootfs' >&2; exit %d; }\n%s",
+			 H_OUTSIDE_ROOTFS, script);
 	argv[n++] = h_bin;
-	for (; opts && *opts; opts++)
+	for (; opts && *opts && n < max - 8; opts++)
 		argv[n++] = *opts;
 	argv[n++] = "--";
 	argv[n++] = "/bin/sh";
 	argv[n++] = "-c";
-	argv[n++] = full;
+	argv[n++] = *full;
 	argv[n++] = "sh";
-	for (; args && *args && n < 63; args++)
+	for (; args && *args && n < max - 1; args++)
 		argv[n++] = *args;
 	argv[n] = NULL;
-	h_run_argv(r, argv);
+}
+
+void h_container_sh(struct h_run *r, const char *const *opts, const char *script,
+		    const char *const *args)
+{
+	struct h_proc p;
+
+	h_container_spawn(&p, opts, script, args);
+	h_finish(&p, r);
+}
+
+void h_container_spawn(struct h_proc *p, const char *const *opts, const char *script,
+		       const char *const *args)
+{
+	const char *argv[64];
+	char *full;
+
+	container_argv(argv, 64, &full, opts, script, args);
+	h_spawn(p, argv);
 	free(full);
+}
+
+pid_t h_first_child(pid_t pid)
+{
+	char path[64];
+	int child = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "re");
+	ck_assert_msg(f, "open(%s): %s", path, strerror(errno));
+	if (fscanf(f, "%d", &child) != 1)
+		child = 0;
+	fclose(f);
+	ck_assert_msg(child > 0, "expected the runtime %d to have a child (the container)", pid);
+	return child;
+}
+
+char *h_ns(pid_t pid, const char *ns)
+{
+	char path[64], link[128];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns);
+	n = readlink(path, link, sizeof(link) - 1);
+	ck_assert_msg(n > 0, "readlink(%s): %s", path, strerror(errno));
+	link[n] = '\0';
+	return strdup(link);
+}
+
+void h_pidns_census(const char *ns, int *count, int *zombies)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	*count = *zombies = 0;
+	while (d && (e = readdir(d))) {
+		char path[64], link[128], buf[512];
+		pid_t pid = atoi(e->d_name);
+		ssize_t n;
+		FILE *f;
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (strcmp(link, ns) != 0)
+			continue;
+		(*count)++;
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		if ((f = fopen(path, "re"))) {
+			/* Field 3, the state, follows the name in (). */
+			if (fgets(buf, sizeof(buf), f) && strrchr(buf, ')') &&
+			    strrchr(buf, ')')[2] == 'Z')
+				(*zombies)++;
+			fclose(f);
+		}
+	}
+	if (d)
+		closedir(d);
 }
 
 void h_assert_ran_inside(const struct h_run *r)

@@ -19,15 +19,35 @@ extern const char *h_bin;
 extern const char *h_rootfs;
 extern char h_tmp[];
 
+struct h_proc;
+
 struct h_run {
 	int status; /* exit status, 128+N for signal N; -1 if it timed out */
 	char *out;
 	char *err;
+	int leftovers; /* processes of the run still alive after it exited */
 };
 
-/* Run argv (NULL-terminated; argv[0] a path) in h_tmp, capturing stdout and
- * stderr, killed after 30 seconds. */
+/* Run argv (NULL-terminated; argv[0] a path) in h_tmp, with stdin empty,
+ * capturing stdout and stderr, killed after 30 seconds. */
 void h_run_argv(struct h_run *r, const char *const *argv);
+
+/* The same in steps: start it (stdin a pipe), talk to it, then finish. The
+ * run gets a process group of its own; h_finish() closes stdin, collects the
+ * output, counts and kills whatever the run left in its group. */
+struct h_buf {
+	char *data;
+	size_t len, cap;
+};
+struct h_proc {
+	pid_t pid;
+	int in, out, err;
+	struct h_buf bo, be;
+};
+void h_spawn(struct h_proc *p, const char *const *argv);
+/* Wait (at most 30 s) until stdout has printed `line` as a whole line. */
+bool h_wait_line(struct h_proc *p, const char *line);
+void h_finish(struct h_proc *p, struct h_run *r);
 void h_run_free(struct h_run *r);
 
 /* Run `script` with /bin/sh -c in the container, after the step's options
@@ -37,6 +57,16 @@ void h_run_free(struct h_run *r);
 void h_container_sh(struct h_run *r, const char *const *opts, const char *script,
 		    const char *const *args);
 #define H_OUTSIDE_ROOTFS 99
+/* The same, started: talk to it, then h_finish(). */
+void h_container_spawn(struct h_proc *p, const char *const *opts, const char *script,
+		       const char *const *args);
+
+/* What the host's /proc says: the first child of `pid` (the container, for a
+ * runtime), the "pid:[4026531836]" link of a namespace, and how many
+ * processes live in a PID namespace and how many of them are zombies. */
+pid_t h_first_child(pid_t pid);
+char *h_ns(pid_t pid, const char *ns);
+void h_pidns_census(const char *ns, int *count, int *zombies);
 
 /* Fail unless the container ran the script inside the rootfs: names what
  * happened instead (runtime failure, ran on the host, timeout). */

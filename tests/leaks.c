@@ -69,6 +69,29 @@ static void add_mounts(struct lines *l)
 	fclose(f);
 }
 
+/* System V IPC objects of this IPC namespace: the first column is the key. */
+static void add_sysvipc(struct lines *l, const char *kind)
+{
+	char path[64], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sysvipc/%s", kind);
+	if (!(f = fopen(path, "re")))
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		long long key, id;
+		char *s;
+		if (sscanf(line, "%lld %lld", &key, &id) != 2)
+			continue; /* the header */
+		if (asprintf(&s, "ipc-%s key %lld id %lld", kind, key, id) < 0)
+			abort();
+		add(l, s);
+	}
+	free(line);
+	fclose(f);
+}
+
 static struct lines *cgroup_walk;
 
 static int cgroup_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -121,6 +144,9 @@ char *h_leak_snapshot(void)
 	add_dir_entries(&l, "link", "/sys/class/net");
 	add_dir_entries(&l, "netns", "/run/netns");
 	add_dir_entries(&l, "state", "/run/byoc");
+	add_sysvipc(&l, "msg");
+	add_sysvipc(&l, "sem");
+	add_sysvipc(&l, "shm");
 	cgroup_walk = &l;
 	nftw("/sys/fs/cgroup", cgroup_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL);
 	qsort(l.v, l.n, sizeof(*l.v), cmp);
@@ -169,7 +195,7 @@ static int remove_visit(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
-void h_remove_tree(const char *dir)
+void h_unmount_below(const char *dir)
 {
 	size_t len = strlen(dir);
 	struct lines l = { 0 };
@@ -185,6 +211,11 @@ void h_remove_tree(const char *dir)
 		umount2(path, MNT_DETACH);
 	}
 	free_lines(&l);
+}
+
+void h_remove_tree(const char *dir)
+{
+	h_unmount_below(dir);
 	/* FTW_MOUNT: never step onto another file system, whatever is left. */
 	nftw(dir, remove_visit, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }

@@ -4,11 +4,15 @@
 
 /* Sorted lines: "mount <point> <fstype>", "link <name>", "netns <name>",
  * "cgroup <path>" (directories whose name holds "byoc"), "state <name>"
- * (entries of /run/byoc). The caller frees it. */
+ * (entries of /run/byoc), "ipc-msg|sem|shm key K id N" (System V IPC objects).
+ * The caller frees it. */
 char *h_leak_snapshot(void);
 
 /* The lines of `after` missing from `before`, joined with "; ", or NULL. */
 char *h_leak_diff(const char *before, const char *after);
+
+/* Unmount (lazily, deepest first) whatever is mounted at or below `dir`. */
+void h_unmount_below(const char *dir);
 
 /* Unmount whatever is mounted below `dir` (lazily, deepest first), then
  * remove `dir` without leaving its file system. */

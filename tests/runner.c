@@ -77,6 +77,9 @@ static void after_test(void)
 
 	t->leaked = h_leak_diff(leaks_before, now);
 	free(now);
+	/* A stage that forgot to make / private may have mounted onto the
+	 * host's tree: take back what landed in the lab's own directories. */
+	h_unmount_below(h_rootfs);
 	h_remove_tree(h_tmp);
 	next_test();
 }
@@ -222,7 +225,7 @@ int main(int argc, char **argv)
 		t->msg = tr_rtype(results[i]) == CK_PASS ? "" : tr_msg(results[i]);
 	}
 
-	printf("== Step %s (%s): %s ==\n", step, impl,
+	printf("== Step %s%s%s%s: %s ==\n", step, *impl ? " (" : "", impl, *impl ? ")" : "",
 	       expect_fail ? "proving that each test can fail" : h_bin);
 	for (size_t i = 0; i < suite.n; i++) {
 		struct h_test *t = &suite.tests[i];

@@ -3,34 +3,15 @@
 # Usage: steps/01-chroot/demo.sh STEP_BINARY
 set -u
 bin=$1
-
-if [ -t 1 ]; then bold=$'\e[1m' off=$'\e[0m'; else bold="" off=""; fi
-say() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
-inside() { # inside SCRIPT: show it, then run it in the container
-	printf '[container]$ %s\n' "$1"
-	"$bin" -- /bin/sh -c "$1" 2>&1 | sed 's/^/  /'
-}
+. "$(dirname "$0")/../demo-lib.sh"
 
 say "Is the container's / the lab's rootfs?"
-if ! "$bin" -- /bin/sh -c '[ -e /etc/byoc-rootfs ]' 2>/dev/null; then
-	echo "No: the command ran with the host's / as its root directory."
-	echo "chroot_child_setup() in exercises/01-chroot/chroot.c is still a TODO:"
-	echo "read steps/01-chroot/README.md, \"Your task\", then run 'sudo make step-01' again."
-	exit 1
-fi
+require_rootfs 01-chroot chroot.c "chroot_child_setup()"
 inside 'ls /; cat /etc/byoc-rootfs'
 echo "Yes: files are isolated. The host's files are out of sight (but see the breakout)."
 
 say "Which namespaces does the container have? (the kernel's answer, from the host)"
-coproc CONTAINER { "$bin" -- /bin/sh -c 'echo $$; read line'; }
-read -r pid <&"${CONTAINER[0]}"
-for ns in mnt pid uts ipc net cgroup user; do
-	mine=$(readlink "/proc/self/ns/$ns") theirs=$(readlink "/proc/$pid/ns/$ns")
-	printf '  %-7s %-24s %s\n' "$ns" "$theirs" \
-		"$([ "$mine" = "$theirs" ] && echo "the host's own" || echo "a new one")"
-done
-echo >&"${CONTAINER[1]}"
-wait "$CONTAINER_PID" 2>/dev/null
+with_container ':' namespaces
 echo "Every namespace is the host's: chroot changes the root directory and nothing else."
 
 say "Processes are shared"

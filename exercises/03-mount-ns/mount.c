@@ -1,0 +1,95 @@
+/* Step 03: a mount namespace, pivot_root, and the container's own /proc,
+ * /dev, /sys and /tmp. The lesson is steps/03-mount-ns/README.md. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "log.h"
+
+/* Make the rootfs the root mount of the container's mount namespace, with
+ * nothing of the host's mount tree left above or below it. */
+static int pivot_into_rootfs(const char *rootfs, struct byoc_error *err)
+{
+	/* TODO: the recipe, in order (see pivot_root(2)):
+	 * 1. mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL): nothing we mount
+	 *    propagates to the host, and pivot_root accepts no shared mounts;
+	 * 2. bind-mount the rootfs onto itself (MS_BIND | MS_REC): pivot_root
+	 *    needs the new root to be a mount point;
+	 * 3. chdir(rootfs), then pivot_root(".", ".") with syscall(SYS_pivot_root):
+	 *    the old root now sits on top of ".";
+	 * 4. make the old root private (MS_REC | MS_PRIVATE) and detach it with
+	 *    umount2(".", MNT_DETACH): the host's mounts are gone from the container;
+	 * 5. chdir("/").
+	 * Checked by test_mount_ns_mountinfo_is_own, test_mount_ns_mounts_stay_inside
+	 * and test_mount_ns_breakout_fails; explained in steps/03-mount-ns/README.md,
+	 * "Your task: pivot_root". */
+	return 0;
+}
+
+static int mount_proc(struct byoc_error *err)
+{
+	/* TODO: mount a new proc file system on /proc (flags MS_NOSUID |
+	 * MS_NODEV | MS_NOEXEC). Mounted from inside the new PID namespace, it
+	 * shows that namespace's processes only.
+	 * Checked by test_mount_ns_ps_sees_only_the_container; explained in
+	 * steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
+	return 0;
+}
+
+static int mount_sys_and_tmp(struct byoc_error *err)
+{
+	/* TODO: mount sysfs on /sys read-only (MS_RDONLY | MS_NOSUID |
+	 * MS_NODEV | MS_NOEXEC), and a tmpfs on /tmp (MS_NOSUID | MS_NODEV, data
+	 * "mode=1777,size=64m").
+	 * Checked by test_mount_ns_sys_is_read_only and test_mount_ns_mountinfo_is_own;
+	 * explained in steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
+	return 0;
+}
+
+/* The devices a container gets, as docker gives them; see
+ * Documentation/admin-guide/devices.txt in the kernel for the numbers. */
+static const struct {
+	const char *path;
+	unsigned major, minor;
+} devices[] = {
+	{ "/dev/null", 1, 3 },    { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
+	{ "/dev/random", 1, 8 },  { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+};
+
+static int mount_dev(struct byoc_error *err)
+{
+	/* TODO: mount a small tmpfs on /dev (MS_NOSUID | MS_NOEXEC,
+	 * data "mode=755,size=64k"); mknod(2) each entry of `devices` as a
+	 * character device (S_IFCHR | 0666, makedev(major, minor)) and chmod it to
+	 * 0666, since the umask trims mknod's mode; mkdir /dev/pts and mount a new
+	 * devpts instance there (MS_NOSUID | MS_NOEXEC, data
+	 * "newinstance,ptmxmode=0666,mode=0620"); make /dev/ptmx a symlink to
+	 * "pts/ptmx"; and the links /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr to
+	 * /proc/self/fd, /proc/self/fd/0, 1 and 2.
+	 * Checked by test_mount_ns_dev_is_minimal; explained in
+	 * steps/03-mount-ns/README.md, "Your task: a minimal /dev". */
+	return 0;
+}
+
+static int mount_child_setup(struct byoc_container *c, struct byoc_error *err)
+{
+	if (pivot_into_rootfs(c->opts->rootfs, err) < 0 || mount_proc(err) < 0 ||
+	    mount_dev(err) < 0 || mount_sys_and_tmp(err) < 0)
+		return -1;
+	return 0;
+}
+
+const struct byoc_stage byoc_stage_mount = {
+	.name = "mount",
+	.supersedes = "chroot", /* pivot_root does chroot's job, and closes its hole */
+	/* TODO: ask clone() for a new mount namespace.
+	 * Checked by test_mount_ns_namespace_differs; explained in
+	 * steps/03-mount-ns/README.md, "Your task: pivot_root". */
+	.child_setup = mount_child_setup,
+};

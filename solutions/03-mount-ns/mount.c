@@ -1,0 +1,155 @@
+/* Step 03: a mount namespace, pivot_root, and the container's own /proc,
+ * /dev, /sys and /tmp. The lesson is steps/03-mount-ns/README.md. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "log.h"
+
+/* Make the rootfs the root mount of the container's mount namespace, with
+ * nothing of the host's mount tree left above or below it. */
+static int pivot_into_rootfs(const char *rootfs, struct byoc_error *err)
+{
+	/* BEGIN SOLUTION: the recipe, in order (see pivot_root(2)):
+	 * 1. mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL): nothing we mount
+	 *    propagates to the host, and pivot_root accepts no shared mounts;
+	 * 2. bind-mount the rootfs onto itself (MS_BIND | MS_REC): pivot_root
+	 *    needs the new root to be a mount point;
+	 * 3. chdir(rootfs), then pivot_root(".", ".") with syscall(SYS_pivot_root):
+	 *    the old root now sits on top of ".";
+	 * 4. make the old root private (MS_REC | MS_PRIVATE) and detach it with
+	 *    umount2(".", MNT_DETACH): the host's mounts are gone from the container;
+	 * 5. chdir("/").
+	 * Checked by test_mount_ns_mountinfo_is_own, test_mount_ns_mounts_stay_inside
+	 * and test_mount_ns_breakout_fails; explained in steps/03-mount-ns/README.md,
+	 * "Your task: pivot_root". */
+	if (BYOC_SYS(err, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
+		     "mount(/, MS_REC|MS_PRIVATE)") < 0)
+		return -1;
+	if (BYOC_SYS(err, mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL),
+		     "mount(%s, MS_BIND|MS_REC)", rootfs) < 0)
+		return -1;
+	if (BYOC_SYS(err, chdir(rootfs), "chdir(%s)", rootfs) < 0)
+		return -1;
+	if (BYOC_SYS(err, syscall(SYS_pivot_root, ".", "."), "pivot_root(., .)") < 0)
+		return -1;
+	if (BYOC_SYS(err, mount(NULL, ".", NULL, MS_REC | MS_PRIVATE, NULL),
+		     "mount(old root, MS_REC|MS_PRIVATE)") < 0)
+		return -1;
+	if (BYOC_SYS(err, umount2(".", MNT_DETACH), "umount2(old root, MNT_DETACH)") < 0)
+		return -1;
+	if (BYOC_SYS(err, chdir("/"), "chdir(/)") < 0)
+		return -1;
+	/* END SOLUTION */
+	return 0;
+}
+
+static int mount_proc(struct byoc_error *err)
+{
+	/* BEGIN SOLUTION: mount a new proc file system on /proc (flags MS_NOSUID |
+	 * MS_NODEV | MS_NOEXEC). Mounted from inside the new PID namespace, it
+	 * shows that namespace's processes only.
+	 * Checked by test_mount_ns_ps_sees_only_the_container; explained in
+	 * steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
+	if (BYOC_SYS(err, mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+		     "mount(proc, /proc)") < 0)
+		return -1;
+	/* END SOLUTION */
+	return 0;
+}
+
+static int mount_sys_and_tmp(struct byoc_error *err)
+{
+	/* BEGIN SOLUTION: mount sysfs on /sys read-only (MS_RDONLY | MS_NOSUID |
+	 * MS_NODEV | MS_NOEXEC), and a tmpfs on /tmp (MS_NOSUID | MS_NODEV, data
+	 * "mode=1777,size=64m").
+	 * Checked by test_mount_ns_sys_is_read_only and test_mount_ns_mountinfo_is_own;
+	 * explained in steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
+	if (BYOC_SYS(err,
+		     mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			   NULL),
+		     "mount(sysfs, /sys, MS_RDONLY)") < 0)
+		return -1;
+	if (BYOC_SYS(err, mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m"),
+		     "mount(tmpfs, /tmp)") < 0)
+		return -1;
+	/* END SOLUTION */
+	return 0;
+}
+
+/* The devices a container gets, as docker gives them; see
+ * Documentation/admin-guide/devices.txt in the kernel for the numbers. */
+static const struct {
+	const char *path;
+	unsigned major, minor;
+} devices[] = {
+	{ "/dev/null", 1, 3 },    { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
+	{ "/dev/random", 1, 8 },  { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+};
+
+static int mount_dev(struct byoc_error *err)
+{
+	/* BEGIN SOLUTION: mount a small tmpfs on /dev (MS_NOSUID | MS_NOEXEC,
+	 * data "mode=755,size=64k"); mknod(2) each entry of `devices` as a
+	 * character device (S_IFCHR | 0666, makedev(major, minor)) and chmod it to
+	 * 0666, since the umask trims mknod's mode; mkdir /dev/pts and mount a new
+	 * devpts instance there (MS_NOSUID | MS_NOEXEC, data
+	 * "newinstance,ptmxmode=0666,mode=0620"); make /dev/ptmx a symlink to
+	 * "pts/ptmx"; and the links /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr to
+	 * /proc/self/fd, /proc/self/fd/0, 1 and 2.
+	 * Checked by test_mount_ns_dev_is_minimal; explained in
+	 * steps/03-mount-ns/README.md, "Your task: a minimal /dev". */
+	static const char *const links[][2] = {
+		{ "pts/ptmx", "/dev/ptmx" },	     { "/proc/self/fd", "/dev/fd" },
+		{ "/proc/self/fd/0", "/dev/stdin" }, { "/proc/self/fd/1", "/dev/stdout" },
+		{ "/proc/self/fd/2", "/dev/stderr" },
+	};
+	if (BYOC_SYS(err, mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k"),
+		     "mount(tmpfs, /dev)") < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+		const char *path = devices[i].path;
+		dev_t dev = makedev(devices[i].major, devices[i].minor);
+		if (BYOC_SYS(err, mknod(path, S_IFCHR | 0666, dev), "mknod(%s)", path) < 0 ||
+		    BYOC_SYS(err, chmod(path, 0666), "chmod(%s)", path) < 0)
+			return -1;
+	}
+	if (BYOC_SYS(err, mkdir("/dev/pts", 0755), "mkdir(/dev/pts)") < 0)
+		return -1;
+	if (BYOC_SYS(err,
+		     mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			   "newinstance,ptmxmode=0666,mode=0620"),
+		     "mount(devpts, /dev/pts)") < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (BYOC_SYS(err, symlink(links[i][0], links[i][1]), "symlink(%s)", links[i][1]) <
+		    0)
+			return -1;
+	/* END SOLUTION */
+	return 0;
+}
+
+static int mount_child_setup(struct byoc_container *c, struct byoc_error *err)
+{
+	if (pivot_into_rootfs(c->opts->rootfs, err) < 0 || mount_proc(err) < 0 ||
+	    mount_dev(err) < 0 || mount_sys_and_tmp(err) < 0)
+		return -1;
+	return 0;
+}
+
+const struct byoc_stage byoc_stage_mount = {
+	.name = "mount",
+	.supersedes = "chroot", /* pivot_root does chroot's job, and closes its hole */
+	/* BEGIN SOLUTION: ask clone() for a new mount namespace.
+	 * Checked by test_mount_ns_namespace_differs; explained in
+	 * steps/03-mount-ns/README.md, "Your task: pivot_root". */
+	.clone_flags = CLONE_NEWNS,
+	/* END SOLUTION */
+	.child_setup = mount_child_setup,
+};
