@@ -17,7 +17,8 @@ static const struct {
 	  "DIR" },
 	{ "chroot", ENOTDIR, "--rootfs must name a directory" },
 	{ "chroot", EPERM, "chroot needs CAP_SYS_CHROOT: run as root (sudo)" },
-	{ "chdir", ENOENT, "the directory does not exist inside the container" },
+	{ "chdir", ENOENT, "the directory does not exist" },
+	{ "chdir", ENOTDIR, "--rootfs must name a directory" },
 	{ "clone", EPERM,
 	  "new namespaces need CAP_SYS_ADMIN: run as root (sudo); inside a container, the outer "
 	  "runtime may forbid them" },

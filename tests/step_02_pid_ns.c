@@ -15,9 +15,10 @@
 #include "harness.h"
 
 #define HINT_FILE "exercises/02-pid-ns/pidns.c, "
-#define HINT_FLAGS HINT_FILE "the TODO in byoc_stage_pidns; steps/02-pid-ns/README.md, \"Your task\""
-#define HINT_NAME                                                                                \
-	HINT_FILE "the TODOs in pidns_prepare() and pidns_child_setup(); "                       \
+#define HINT_FLAGS                                                                                 \
+	HINT_FILE "the TODO in byoc_stage_pidns; steps/02-pid-ns/README.md, \"Your task\""
+#define HINT_NAME                                                                                  \
+	HINT_FILE "the TODOs in pidns_prepare() and pidns_child_setup(); "                         \
 		  "steps/02-pid-ns/README.md, \"Your task\""
 #define HINT_PID1 HINT_FLAGS "; and \"PID 1\""
 
@@ -32,7 +33,8 @@ static void assert_ready(struct h_proc *p)
 	h_finish(p, &r);
 	h_assert_ran_inside(&r);
 	ck_abort_msg("expected the container to print \"ready\"; saw status %d, stdout \"%s\", "
-		     "stderr \"%s\"", r.status, r.out, r.err);
+		     "stderr \"%s\"",
+		     r.status, r.out, r.err);
 }
 
 START_TEST(test_pid_ns_command_is_pid_1)
@@ -105,7 +107,8 @@ START_TEST(test_uts_default_hostname_is_id)
 	ck_assert_msg(len == 12 && strspn(r.out, "0123456789abcdef") == 12 &&
 			      strncmp(r.out, host, len) != 0,
 		      "expected the default hostname to be the container's id (12 hex digits), "
-		      "not the host's %s; saw \"%s\"", host, r.out);
+		      "not the host's %s; saw \"%s\"",
+		      host, r.out);
 	h_run_free(&r);
 }
 END_TEST
@@ -121,11 +124,11 @@ START_TEST(test_uts_bad_hostname_is_125)
 		const char *opts[] = { "--hostname", bad[i], NULL };
 		struct h_run r;
 		h_container_sh(&r, opts, "exit 0", NULL);
-		ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
-				      strstr(r.err, "--hostname"),
-			      "expected --hostname '%s' (%zu bytes) refused with status 125 and one "
-			      "line naming --hostname; saw status %d, stderr \"%s\"",
-			      bad[i], strlen(bad[i]), r.status, r.err);
+		ck_assert_msg(
+			r.status == 125 && h_count_lines(r.err) == 1 && strstr(r.err, "--hostname"),
+			"expected --hostname '%s' (%zu bytes) refused with status 125 and one "
+			"line naming --hostname; saw status %d, stderr \"%s\"",
+			bad[i], strlen(bad[i]), r.status, r.err);
 		h_run_free(&r);
 	}
 }
@@ -149,8 +152,9 @@ START_TEST(test_ipc_objects_stay_inside)
 	if (id >= 0)
 		msgctl(id, IPC_RMID, NULL);
 	h_finish(&p, &r);
-	ck_assert_msg(id < 0, "expected the message queue with key %s, made in the container, to "
-			      "be invisible to the host; the host found it (id %d)",
+	ck_assert_msg(id < 0,
+		      "expected the message queue with key %s, made in the container, to "
+		      "be invisible to the host; the host found it (id %d)",
 		      keystr, id);
 	ck_assert_msg(r.status == 0 && strstr(r.out, "message queue"),
 		      "expected mkmsgq to succeed inside; saw status %d, stderr \"%s\"", r.status,
@@ -185,7 +189,8 @@ START_TEST(test_pid_ns_orphans_are_reaped)
 	h_finish(&p, &r);
 	ck_assert_msg(count == 2 && zombies == 0,
 		      "expected only the init and the shell left in %s after the orphan exited; "
-		      "saw %d processes, %d of them zombies", ns, count, zombies);
+		      "saw %d processes, %d of them zombies",
+		      ns, count, zombies);
 	free(ns);
 	free(host);
 	h_run_free(&r);
@@ -211,10 +216,11 @@ START_TEST(test_pid_ns_signals_reach_command)
 		kill(p.pid, sigs[i].sig);
 		h_finish(&p, &r);
 		char *want = h_printf("pid 1\nready\ncaught %s\n", sigs[i].name);
-		ck_assert_msg(r.status == 3 && strcmp(r.out, want) == 0,
-			      "expected SIG%s sent to the runtime to reach the command, PID 1 of its "
-			      "namespace, which traps it and exits 3; saw status %d, stdout \"%s\"",
-			      sigs[i].name, r.status, r.out);
+		ck_assert_msg(
+			r.status == 3 && strcmp(r.out, want) == 0,
+			"expected SIG%s sent to the runtime to reach the command, PID 1 of its "
+			"namespace, which traps it and exits 3; saw status %d, stdout \"%s\"",
+			sigs[i].name, r.status, r.out);
 		free(want);
 		free(script);
 		h_run_free(&r);
@@ -239,7 +245,8 @@ START_TEST(test_pid_ns_leftovers_killed)
 		      host);
 	ck_assert_msg(count == 0 && r.leftovers == 0,
 		      "expected every process of the container gone once the command exited; "
-		      "%d remained in %s", count > 0 ? count : r.leftovers, ns);
+		      "%d remained in %s",
+		      count > 0 ? count : r.leftovers, ns);
 	free(ns);
 	free(host);
 	h_run_free(&r);

@@ -19,14 +19,14 @@
 #include "leaks.h"
 
 #define HINT_FILE "exercises/03-mount-ns/mount.c, "
-#define HINT_PIVOT                                                                               \
-	HINT_FILE "the TODOs in pivot_into_rootfs() and byoc_stage_mount; "                      \
+#define HINT_PIVOT                                                                                 \
+	HINT_FILE "the TODOs in pivot_into_rootfs() and byoc_stage_mount; "                        \
 		  "steps/03-mount-ns/README.md, \"Your task: pivot_root\""
-#define HINT_MOUNTS                                                                              \
-	HINT_FILE "the TODOs in mount_proc() and mount_sys_and_tmp(); "                          \
+#define HINT_MOUNTS                                                                                \
+	HINT_FILE "the TODOs in mount_proc() and mount_sys_and_tmp(); "                            \
 		  "steps/03-mount-ns/README.md, \"Your task: /proc, /sys and /tmp\""
-#define HINT_DEV                                                                                 \
-	HINT_FILE "the TODO in mount_dev(); steps/03-mount-ns/README.md, \"Your task: a "        \
+#define HINT_DEV                                                                                   \
+	HINT_FILE "the TODO in mount_dev(); steps/03-mount-ns/README.md, \"Your task: a "          \
 		  "minimal /dev\""
 #define HINT_FAULTS HINT_PIVOT "; and \"Bad input and faults\""
 
@@ -40,7 +40,8 @@ static void assert_ready(struct h_proc *p)
 	h_finish(p, &r);
 	h_assert_ran_inside(&r);
 	ck_abort_msg("expected the container to print \"ready\"; saw status %d, stdout \"%s\", "
-		     "stderr \"%s\"", r.status, r.out, r.err);
+		     "stderr \"%s\"",
+		     r.status, r.out, r.err);
 }
 
 /* The mount points of the host, one per line. */
@@ -102,10 +103,10 @@ START_TEST(test_mount_ns_mounts_stay_inside)
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, NULL,
-			  "mount -t tmpfs \"$1\" /mnt && grep -c \"$1\" /proc/self/mountinfo && "
-			  WAIT_SCRIPT,
-			  args);
+	h_container_spawn(
+		&p, NULL,
+		"mount -t tmpfs \"$1\" /mnt && grep -c \"$1\" /proc/self/mountinfo && " WAIT_SCRIPT,
+		args);
 	assert_ready(&p);
 	char *host = h_leak_snapshot();
 	FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -116,8 +117,9 @@ START_TEST(test_mount_ns_mounts_stay_inside)
 	if (f)
 		fclose(f);
 	h_finish(&p, &r);
-	ck_assert_msg(!seen, "expected the tmpfs %s mounted inside to stay out of the host's "
-			     "mountinfo; the host sees it",
+	ck_assert_msg(!seen,
+		      "expected the tmpfs %s mounted inside to stay out of the host's "
+		      "mountinfo; the host sees it",
 		      token);
 	ck_assert_msg(strcmp(r.out, "1\nready\n") == 0,
 		      "expected the container to see its own mount once; saw \"%s\"", r.out);
@@ -185,11 +187,11 @@ START_TEST(test_mount_ns_breakout_fails)
 
 	h_write_file(secret, token, 0600);
 	h_run_argv(&r, argv);
-	ck_assert_msg(r.status == 1 && strstr(r.out, token) == NULL &&
-			      strstr(r.err, "the escape failed"),
-		      "expected step 01's breakout to fail (status 1, \"the escape failed\") and "
-		      "the host file %s to stay unread; saw status %d, stdout \"%s\", stderr \"%s\"",
-		      secret, r.status, r.out, r.err);
+	ck_assert_msg(
+		r.status == 1 && strstr(r.out, token) == NULL && strstr(r.err, "the escape failed"),
+		"expected step 01's breakout to fail (status 1, \"the escape failed\") and "
+		"the host file %s to stay unread; saw status %d, stdout \"%s\", stderr \"%s\"",
+		secret, r.status, r.out, r.err);
 	free(secret);
 	free(token);
 	h_run_free(&r);
@@ -228,7 +230,8 @@ START_TEST(test_mount_ns_dev_is_minimal)
 	/* busybox stat: %t and %T are the major and minor numbers, in hex. */
 	h_container_sh(&r, NULL,
 		       "ls -A /dev | tr '\\n' ' '; echo; "
-		       "for d in /dev/*; do [ -c \"$d\" ] && [ ! -L \"$d\" ] && stat -c '%n %t:%T' \"$d\"; "
+		       "for d in /dev/*; do [ -c \"$d\" ] && [ ! -L \"$d\" ] && stat -c '%n %t:%T' "
+		       "\"$d\"; "
 		       "done; [ -c /dev/pts/ptmx ] && [ -L /dev/ptmx ] && "
 		       "echo x > /dev/null && head -c 4 /dev/zero | wc -c >/dev/null",
 		       NULL);
@@ -293,7 +296,8 @@ START_TEST(test_mount_ns_bad_input_exit_statuses)
 	h_run_argv(&r, not_dir);
 	ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 && strstr(r.err, file),
 		      "expected a rootfs that is a file refused with 125 and one line naming "
-		      "it; saw status %d, stderr \"%s\"", r.status, r.err);
+		      "it; saw status %d, stderr \"%s\"",
+		      r.status, r.err);
 	h_run_free(&r);
 
 	/* A root file system with the mount points but no /bin/sh. */
@@ -306,13 +310,15 @@ START_TEST(test_mount_ns_bad_input_exit_statuses)
 	h_run_argv(&r, no_sh);
 	ck_assert_msg(r.status == 127 && h_count_lines(r.err) == 1 && strstr(r.err, "/bin/sh"),
 		      "expected a rootfs without /bin/sh and no command to give 127 and one line "
-		      "naming /bin/sh; saw status %d, stderr \"%s\"", r.status, r.err);
+		      "naming /bin/sh; saw status %d, stderr \"%s\"",
+		      r.status, r.err);
 	h_run_free(&r);
 
 	h_run_argv(&r, is_dir);
 	ck_assert_msg(r.status == 126 && h_count_lines(r.err) == 1 && strstr(r.err, "/etc"),
 		      "expected the command /etc, a directory, to give 126 and one line naming "
-		      "it; saw status %d, stderr \"%s\"", r.status, r.err);
+		      "it; saw status %d, stderr \"%s\"",
+		      r.status, r.err);
 	h_run_free(&r);
 	free(file);
 	free(empty);
@@ -335,8 +341,9 @@ START_TEST(test_mount_ns_sigkill_runtime_kills_container)
 	int gone = poll(&pfd, 1, 5000);
 	close(pidfd);
 	h_finish(&p, &r);
-	ck_assert_msg(gone == 1, "expected the container (host PID %d) to die within 5 s of the "
-				 "runtime being SIGKILLed; it lived on",
+	ck_assert_msg(gone == 1,
+		      "expected the container (host PID %d) to die within 5 s of the "
+		      "runtime being SIGKILLed; it lived on",
 		      (int)child);
 	ck_assert_msg(r.status == 137, "expected the runtime's status 137; saw %d", r.status);
 	h_run_free(&r);

@@ -4,6 +4,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -195,6 +197,15 @@ START_TEST(test_options_forms)
 
 	ck_assert_int_eq(parse(ALL01, &o, &err, "--help", NULL), 0);
 	ck_assert(o.help);
+
+	/* Step 02's options, stored as given: the stage validates them. */
+	unsigned all02 = ALL01 | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT;
+	ck_assert_int_eq(parse(all02, &o, &err, "--hostname", "", "--init", NULL), 0);
+	ck_assert_str_eq(o.hostname, "");
+	ck_assert(o.init);
+	ck_assert_int_eq(parse(all02, &o, &err, "--hostname=box", NULL), 0);
+	ck_assert_str_eq(o.hostname, "box");
+	ck_assert(!o.init);
 }
 END_TEST
 
@@ -311,6 +322,8 @@ static const struct byoc_stage stage_fail_child = {
 	"pivot", NULL, 0, NULL, NULL, fail_child, NULL
 };
 
+static bool run_with_init; /* --init for the next run() */
+
 /* Run `cmd` in a container made of `stages`; the child's events are appended
  * to `events` after a "| ". */
 static int run(const struct byoc_stage *const *stages, size_t n, const char *const *cmd,
@@ -323,6 +336,7 @@ static int run(const struct byoc_stage *const *stages, size_t n, const char *con
 	ssize_t got;
 
 	opts.command = (char **)cmd;
+	opts.init = run_with_init;
 	events[0] = '\0';
 	ck_assert(pipe2(fds, O_CLOEXEC) == 0);
 	child_pipe = fds[1];
@@ -452,6 +466,34 @@ START_TEST(test_lifecycle_forwards_signals)
 }
 END_TEST
 
+static const struct byoc_stage stage_newpid = {
+	"newpid", NULL, CLONE_NEWPID, NULL, NULL, NULL, NULL
+};
+
+START_TEST(test_lifecycle_init_makes_command_pid_2)
+{
+	const struct byoc_stage *stages[] = { &stage_newpid };
+	const char *const cmd[] = { "/bin/sh", "-c", "exit $$", NULL };
+	const char *const killed[] = { "/bin/sh", "-c", "kill -KILL $$", NULL };
+	const char *const missing[] = { "/nonexistent/tool", NULL };
+	struct byoc_error err = { 0 };
+	int status = -1;
+
+	ck_assert_int_eq(run(stages, 1, cmd, &status, &err), 0);
+	ck_assert_msg(status == 1, "without --init the command is PID 1; saw %d", status);
+	run_with_init = true;
+	ck_assert_int_eq(run(stages, 1, cmd, &status, &err), 0);
+	ck_assert_msg(status == 2, "with --init the command is PID 2; saw %d", status);
+	/* The init passes the command's death by a signal on as 128+N. */
+	ck_assert_int_eq(run(stages, 1, killed, &status, &err), 0);
+	ck_assert_int_eq(status, 128 + SIGKILL);
+	/* The command's exec failure still reaches the runtime. */
+	ck_assert_int_lt(run(stages, 1, missing, &status, &err), 0);
+	ck_assert_int_eq(err.status, 127);
+	run_with_init = false;
+}
+END_TEST
+
 START_TEST(test_container_ids_differ)
 {
 	struct byoc_options opts = { 0 };
@@ -487,6 +529,7 @@ int main(void)
 	tcase_add_test(tc, test_lifecycle_child_error_reaches_parent);
 	tcase_add_test(tc, test_lifecycle_exec_statuses);
 	tcase_add_test(tc, test_lifecycle_forwards_signals);
+	tcase_add_test(tc, test_lifecycle_init_makes_command_pid_2);
 	tcase_add_test(tc, test_container_ids_differ);
 	suite_add_tcase(s, tc);
 

@@ -24,8 +24,8 @@ static int pidns_prepare(struct byoc_container *c, struct byoc_error *err)
 	size_t len = strlen(name);
 	if (len == 0 || len >= sizeof(c->hostname))
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
-				      "--hostname '%s' is %zu bytes long: give 1 to %zu bytes", name,
-				      len, sizeof(c->hostname) - 1);
+				      "--hostname '%s' is %zu bytes long: give 1 to %zu bytes",
+				      name, len, sizeof(c->hostname) - 1);
 	memcpy(c->hostname, name, len + 1);
 	/* END SOLUTION */
 	return 0;

@@ -76,7 +76,8 @@ static int mount_sys_and_tmp(struct byoc_error *err)
 			   NULL),
 		     "mount(sysfs, /sys, MS_RDONLY)") < 0)
 		return -1;
-	if (BYOC_SYS(err, mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m"),
+	if (BYOC_SYS(err,
+		     mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m"),
 		     "mount(tmpfs, /tmp)") < 0)
 		return -1;
 	/* END SOLUTION */
@@ -89,8 +90,8 @@ static const struct {
 	const char *path;
 	unsigned major, minor;
 } devices[] = {
-	{ "/dev/null", 1, 3 },    { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
-	{ "/dev/random", 1, 8 },  { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+	{ "/dev/null", 1, 3 },	 { "/dev/zero", 1, 5 },	   { "/dev/full", 1, 7 },
+	{ "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
 };
 
 static int mount_dev(struct byoc_error *err)
@@ -106,11 +107,12 @@ static int mount_dev(struct byoc_error *err)
 	 * Checked by test_mount_ns_dev_is_minimal; explained in
 	 * steps/03-mount-ns/README.md, "Your task: a minimal /dev". */
 	static const char *const links[][2] = {
-		{ "pts/ptmx", "/dev/ptmx" },	     { "/proc/self/fd", "/dev/fd" },
-		{ "/proc/self/fd/0", "/dev/stdin" }, { "/proc/self/fd/1", "/dev/stdout" },
+		{ "pts/ptmx", "/dev/ptmx" },	      { "/proc/self/fd", "/dev/fd" },
+		{ "/proc/self/fd/0", "/dev/stdin" },  { "/proc/self/fd/1", "/dev/stdout" },
 		{ "/proc/self/fd/2", "/dev/stderr" },
 	};
-	if (BYOC_SYS(err, mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k"),
+	if (BYOC_SYS(err,
+		     mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k"),
 		     "mount(tmpfs, /dev)") < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
