@@ -79,7 +79,8 @@ SUITE_BINS := $(foreach s,$(STEPS),$(call suite_bin,$(s)))
 $(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
 	$(CC) $(CFLAGS) -o $@ $^
 
-$(OUT)/unit-tests: $(OUT)/tests/unit.o $(LIB_OBJS)
+# The unit tests also drive the reference cgroup stage against a fake tree.
+$(OUT)/unit-tests: $(OUT)/tests/unit.o $(OUT)/solutions/04-cgroups/cgroups.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS)
 
 # Programs of the lab's own, static, installed into the rootfs.

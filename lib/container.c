@@ -55,6 +55,7 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 	memset(c, 0, sizeof(*c));
 	c->opts = opts;
 	c->sync_fd = -1;
+	byoc_cgroup_defaults(&c->cgroup);
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return byoc_error_sys(err, errno, "getrandom(container id)");
 	for (size_t i = 0; i < sizeof(raw); i++)

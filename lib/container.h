@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "error.h"
 #include "options.h"
 
@@ -28,7 +29,10 @@ struct byoc_container {
 	int sync_fd; /* this side's end of the sync socket */
 
 	/* What stages work out in prepare() for later hooks to use. */
-	char hostname[65]; /* 02-pid-ns: the UTS name, at most HOST_NAME_MAX */
+	char hostname[65];		/* 02-pid-ns: the UTS name, at most HOST_NAME_MAX */
+	struct byoc_cgroup cgroup;	/* 04-cgroups */
+	struct byoc_cgroup_stats stats; /* 04-cgroups: read just before removal */
+	bool have_stats;
 };
 
 struct byoc_stage {

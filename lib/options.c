@@ -1,6 +1,10 @@
 #include "options.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "parse.h"
 
 const struct byoc_option_spec byoc_option_table[] = {
 	{ BYOC_OPT_ROOTFS, "rootfs", 0, "DIR",
@@ -40,6 +44,16 @@ static const struct byoc_option_spec *find_short(char c)
 	return NULL;
 }
 
+/* Put the option's name in front of a value's error: "--memory: ...". */
+static int named(const struct byoc_option_spec *s, int r, struct byoc_error *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (r < 0 && snprintf(msg, sizeof(msg), "--%s: %s", s->name, err->msg) >= 0)
+		memcpy(err->msg, msg, sizeof(msg)); /* a very long value is cut short */
+	return r;
+}
+
 static int apply(const struct byoc_option_spec *s, const char *value, struct byoc_options *o,
 		 struct byoc_error *err)
 {
@@ -55,6 +69,22 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 		return 0;
 	case BYOC_OPT_INIT:
 		o->init = true;
+		return 0;
+	case BYOC_OPT_MEMORY:
+		return named(s, byoc_parse_size(value, &o->memory, err), err);
+	case BYOC_OPT_PIDS:
+		/* pids.max is an int in the kernel; 4194304 is PID_MAX_LIMIT. */
+		return named(s, byoc_parse_count(value, 1, 4194304, &o->pids, err), err);
+	case BYOC_OPT_CPUS: {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		return named(s, byoc_parse_cpus(value, n > 0 ? (uint64_t)n : 1, &o->cpus, err),
+			     err);
+	}
+	case BYOC_OPT_CPU_WEIGHT:
+		/* The range of cgroup v2's cpu.weight. */
+		return named(s, byoc_parse_count(value, 1, 10000, &o->cpu_weight, err), err);
+	case BYOC_OPT_STATS:
+		o->stats = true;
 		return 0;
 	case BYOC_OPT_VERBOSE:
 		o->verbose = true;

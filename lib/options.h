@@ -39,6 +39,11 @@ struct byoc_options {
 	const char *rootfs;
 	const char *hostname; /* as given: the stage that sets it validates it */
 	bool init;	      /* run a minimal init as PID 1, the command as PID 2 */
+	uint64_t memory;      /* bytes; 0: no limit */
+	uint64_t pids;	      /* tasks; 0: no limit */
+	uint64_t cpus;	      /* millionths of a CPU; 0: no limit */
+	uint64_t cpu_weight;  /* 1..10000; 0: the default */
+	bool stats;	      /* print the cgroup's figures at exit */
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */

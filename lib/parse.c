@@ -84,3 +84,34 @@ int byoc_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	*out = v;
 	return 0;
 }
+
+int byoc_parse_cpus(const char *s, uint64_t max_cpus, uint64_t *out, struct byoc_error *err)
+{
+	const char *end;
+	uint64_t whole, micro = 0, scale = 100000;
+	int r = (s && *s) ? parse_digits(s, &end, &whole) : -EINVAL;
+
+	if (r == 0 && *end == '.') {
+		if (!isdigit((unsigned char)end[1]))
+			r = -EINVAL;
+		for (end++; r == 0 && isdigit((unsigned char)*end); end++, scale /= 10) {
+			if (scale == 0) {
+				r = -EINVAL; /* more than 6 decimals */
+				break;
+			}
+			micro += (uint64_t)(*end - '0') * scale;
+		}
+	}
+	if (r == 0 && *end != '\0')
+		r = -EINVAL;
+	if (r == 0 && (whole > max_cpus || whole * 1000000 + micro > max_cpus * 1000000 ||
+		       whole * 1000000 + micro < 10000))
+		r = -ERANGE;
+	if (r < 0)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "invalid number of CPUs '%s': use a decimal number from 0.01 "
+				      "to %llu (this machine's CPUs), such as 0.5",
+				      s ? s : "", (unsigned long long)max_cpus);
+	*out = whole * 1000000 + micro;
+	return 0;
+}

@@ -15,3 +15,8 @@ int byoc_parse_size(const char *s, uint64_t *out, struct byoc_error *err);
 /* A whole number in [min, max]. */
 int byoc_parse_count(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 		     struct byoc_error *err);
+
+/* A number of CPUs with up to 6 decimals ("0.5", "2", "1.25"), from 0.01 to
+ * max_cpus; *out is in millionths of a CPU. Exponents ("1e9"), signs and
+ * junk are refused. */
+int byoc_parse_cpus(const char *s, uint64_t max_cpus, uint64_t *out, struct byoc_error *err);

@@ -34,6 +34,24 @@ static void usage(FILE *f, const char *prog, const struct byoc_step *step)
 		   "runtime failed; 126 if the command cannot be run; 127 if it was not found.\n");
 }
 
+/* The cgroup's own figures, as the cgroup stage read them before removal. */
+static void print_stats(const char *prog, const struct byoc_container *c,
+			const struct byoc_options *opts)
+{
+	const struct byoc_cgroup_stats *s = &c->stats;
+
+	if (!(opts->stats || opts->verbose) || !c->have_stats)
+		return;
+	fprintf(stderr, "%s: stats (cgroup %s):", prog, byoc_cgroup_mode_name(c->cgroup.mode));
+	if (s->have_peak)
+		fprintf(stderr, " memory peak %.1f MiB;", (double)s->peak_bytes / (1 << 20));
+	if (s->have_oom)
+		fprintf(stderr, " OOM kills %llu;", (unsigned long long)s->oom_kills);
+	if (s->have_cpu)
+		fprintf(stderr, " CPU time %.3f s", (double)s->cpu_usec / 1e6);
+	fputc('\n', stderr);
+}
+
 int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 {
 	static char *default_command[] = { "/bin/sh", NULL };
@@ -57,11 +75,13 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 
 	if (byoc_container_init(&c, &opts, &err) < 0 ||
 	    byoc_container_run(&c, step->stages, step->n_stages, &status, &err) < 0) {
+		print_stats(prog, &c, &opts);
 		if (err.stage[0] && strcmp(err.stage, "exec") != 0)
 			fprintf(stderr, "%s: stage %s: %s\n", prog, err.stage, err.msg);
 		else
 			fprintf(stderr, "%s: %s\n", prog, err.msg);
 		return err.status ? err.status : BYOC_EXIT_RUNTIME;
 	}
+	print_stats(prog, &c, &opts);
 	return status;
 }

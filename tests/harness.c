@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -377,4 +378,98 @@ size_t h_count_lines(const char *s)
 	for (; *s; s++)
 		n += *s == '\n';
 	return n;
+}
+
+bool h_cgroup_v2(void)
+{
+	struct statfs st;
+
+	return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == 0x63677270; /* CGROUP2 */
+}
+
+/* The v1 hierarchy's mount point for a controller, from mountinfo(5). */
+static char *v1_mount(const char *controller)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], *found = NULL;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char point[4096], type[64], opts[1024], *tok, *save = NULL;
+		const char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(sep + 3, "%63s %*s %1023s", type, opts) != 2 || strcmp(type, "cgroup"))
+			continue;
+		for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			if (strcmp(tok, controller) == 0)
+				found = strdup(point);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static bool has_token(const char *list, const char *word)
+{
+	char copy[1024], *save = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (strcmp(t, word) == 0)
+			return true;
+	return false;
+}
+
+char *h_cgroup_path(pid_t pid, const char *controller)
+{
+	char path[64], line[4096], *found = NULL;
+	bool v2 = h_cgroup_v2();
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	f = fopen(path, "re");
+	ck_assert_msg(f, "open(%s): %s", path, strerror(errno));
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *ctls = strchr(line, ':'), *cg = ctls ? strchr(ctls + 1, ':') : NULL;
+		if (!cg)
+			continue;
+		*cg++ = '\0';
+		cg[strcspn(cg, "\n")] = '\0';
+		ctls++;
+		if (v2 ? strcmp(line, "0") == 0 : has_token(ctls, controller)) {
+			char *mount = v2 ? strdup("/sys/fs/cgroup") : v1_mount(controller);
+			if (mount)
+				found = h_printf("%s%s", mount, strcmp(cg, "/") ? cg : "");
+			free(mount);
+		}
+	}
+	fclose(f);
+	ck_assert_msg(found, "no %s cgroup for PID %d in %s", controller, (int)pid, path);
+	return found;
+}
+
+long long h_cgroup_read(pid_t pid, const char *controller, const char *file, const char *key)
+{
+	char *dir = h_cgroup_path(pid, controller), *path = h_printf("%s/%s", dir, file);
+	char buf[8192] = "";
+	long long v = -1;
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	const char *p = buf;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+	if (key) {
+		size_t len = strlen(key);
+		for (p = buf; (p = strstr(p, key)); p += len)
+			if ((p == buf || p[-1] == '\n') && p[len] == ' ')
+				break;
+		if (p)
+			p += len + 1;
+	}
+	if (f && p && sscanf(p, "%lld", &v) != 1)
+		v = -1;
+	free(dir);
+	free(path);
+	return v;
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* A suite registers its tests with h_add(), each with its points and where a
  * student should read when it fails. */
@@ -79,3 +80,11 @@ char *h_random_token(void);
 /* "dev:ino" of a path as the host sees it. */
 char *h_dev_ino(const char *path);
 size_t h_count_lines(const char *s);
+
+/* cgroups, seen from the host: whether /sys/fs/cgroup is cgroup v2; the
+ * directory of the cgroup `pid` is in for `controller` (v1) or in the unified
+ * tree (v2); and a number from one of its files (the value after `key` in a
+ * "key value" file, or the first number when key is NULL), -1 if none. */
+bool h_cgroup_v2(void);
+char *h_cgroup_path(pid_t pid, const char *controller);
+long long h_cgroup_read(pid_t pid, const char *controller, const char *file, const char *key);

@@ -4,6 +4,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -494,6 +495,226 @@ START_TEST(test_lifecycle_init_makes_command_pid_2)
 }
 END_TEST
 
+/* ---- cgroup v2 against a fake tree (regular files stand in for cgroupfs) ---- */
+
+extern const struct byoc_stage byoc_stage_cgroups;
+
+static char fake[64];
+
+static void fake_write(const char *rel, const char *content)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", fake, rel);
+	f = fopen(path, "we");
+	ck_assert_msg(f, "fopen(%s)", path);
+	fputs(content, f);
+	fclose(f);
+}
+
+static char *fake_read(const char *rel)
+{
+	static char buf[256];
+	char path[256];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", fake, rel);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* A v2 root offering memory, pids and cpu; this process in /a/b, which
+ * offers `offered` and hands on `enabled`. */
+static void fake_tree(const char *self, const char *offered, const char *enabled)
+{
+	char path[128];
+
+	snprintf(fake, sizeof(fake), "/tmp/byoc-unit-XXXXXX");
+	ck_assert(mkdtemp(fake));
+	snprintf(path, sizeof(path), "%s/a", fake);
+	ck_assert(mkdir(path, 0755) == 0);
+	strcat(path, "/b");
+	ck_assert(mkdir(path, 0755) == 0);
+	fake_write("cgroup.controllers", "cpuset cpu io memory pids\n");
+	fake_write("cgroup.subtree_control", "");
+	fake_write("a/b/cgroup.controllers", offered);
+	fake_write("a/b/cgroup.subtree_control", enabled);
+	fake_write("self", self);
+}
+
+static void fake_container(struct byoc_container *c, struct byoc_options *o)
+{
+	static char self[128];
+	struct byoc_error err = { 0 };
+
+	ck_assert(byoc_container_init(c, o, &err) == 0);
+	snprintf(self, sizeof(self), "%s/self", fake);
+	c->cgroup.root = fake;
+	c->cgroup.self = self;
+	c->cgroup.mode = BYOC_CGROUP_V2; /* statfs cannot tell a fake */
+}
+
+static void fake_remove_files(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof(cmd), "find '%s' -maxdepth 1 -type f -delete", dir);
+	ck_assert(system(cmd) == 0);
+}
+
+/* Remove the fake tree. */
+static void fake_remove(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", fake);
+	ck_assert(system(cmd) == 0);
+}
+
+START_TEST(test_cgroup_v2_files_and_subtree_control)
+{
+	struct byoc_options o = {
+		.memory = 32 << 20, .pids = 16, .cpus = 500000, .cpu_weight = 200
+	};
+	struct byoc_error err = { 0 };
+	struct byoc_container c;
+	char rel[128];
+
+	fake_tree("0::/a/b\n", "cpu memory pids\n", "");
+	fake_container(&c, &o);
+	ck_assert_msg(byoc_stage_cgroups.prepare(&c, &err) == 0, "prepare: %s", err.msg);
+	/* The controllers are handed to the children of the runtime's cgroup. */
+	ck_assert_str_eq(fake_read("a/b/cgroup.subtree_control"), "+memory +pids +cpu");
+	snprintf(rel, sizeof(rel), "a/b/byoc-%s", c.id);
+	ck_assert_str_eq(c.cgroup.dir[BYOC_CG_PIDS],
+			 strcat(strcat(strcpy((char[256]){ 0 }, fake), "/"), rel));
+	static const char *const want[][2] = {
+		{ "memory.max", "33554432" },
+		{ "pids.max", "16" },
+		{ "cpu.max", "50000 100000" },
+		{ "cpu.weight", "200" },
+	};
+	for (size_t i = 0; i < 4; i++) {
+		char file[160];
+		snprintf(file, sizeof(file), "%s/%s", rel, want[i][0]);
+		ck_assert_msg(fake_read(file) && strcmp(fake_read(file), want[i][1]) == 0,
+			      "%s: expected \"%s\", saw \"%s\"", want[i][0], want[i][1],
+			      fake_read(file) ? fake_read(file) : "(missing)");
+	}
+	/* memory.swap.max is written only where the kernel has it. */
+	snprintf(rel + strlen(rel), sizeof(rel) - strlen(rel), "/memory.swap.max");
+	ck_assert_ptr_null(fake_read(rel));
+
+	c.pid = 4242;
+	ck_assert(byoc_stage_cgroups.after_clone(&c, &err) == 0);
+	snprintf(rel, sizeof(rel), "a/b/byoc-%s/cgroup.procs", c.id);
+	ck_assert_str_eq(fake_read(rel), "4242");
+
+	/* Cleanup kills what cgroup.procs lists (a real PID 4242 must not be
+	 * hit) and cgroupfs, unlike this fake, lets rmdir remove a cgroup with
+	 * its files: delete them first. */
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", c.cgroup.dir[0]);
+	fake_remove_files(dir);
+	byoc_stage_cgroups.cleanup(&c);
+	ck_assert_msg(access(dir, F_OK) != 0, "expected %s removed by cleanup", dir);
+	fake_remove();
+}
+END_TEST
+
+START_TEST(test_cgroup_v2_root_and_enabled_controllers)
+{
+	struct byoc_options o = { .pids = 8 };
+	struct byoc_error err = { 0 };
+	struct byoc_container c;
+
+	/* The runtime in the root cgroup: children of the root. */
+	fake_tree("0::/\n", "", "");
+	fake_container(&c, &o);
+	ck_assert_msg(byoc_stage_cgroups.prepare(&c, &err) == 0, "prepare: %s", err.msg);
+	ck_assert_str_eq(fake_read("cgroup.subtree_control"), "+memory +pids +cpu");
+	ck_assert_msg(strstr(c.cgroup.dir[0], "/a/") == NULL, "saw %s", c.cgroup.dir[0]);
+	fake_remove();
+
+	/* Controllers already handed on are not written again. */
+	fake_tree("0::/a/b\n", "cpu memory pids\n", "memory pids cpu\n");
+	fake_container(&c, &o);
+	ck_assert_msg(byoc_stage_cgroups.prepare(&c, &err) == 0, "prepare: %s", err.msg);
+	ck_assert_str_eq(fake_read("a/b/cgroup.subtree_control"), "memory pids cpu\n");
+	fake_remove();
+}
+END_TEST
+
+START_TEST(test_cgroup_v2_missing_controller)
+{
+	struct byoc_options o = { .pids = 16 };
+	struct byoc_error err = { 0 };
+	struct byoc_container c;
+	char path[160];
+
+	fake_tree("0::/a/b\n", "cpu memory\n", "");
+	fake_container(&c, &o);
+	ck_assert_int_lt(byoc_stage_cgroups.prepare(&c, &err), 0);
+	ck_assert_msg(err.status == 125 && strstr(err.msg, "the pids controller is not available"),
+		      "saw \"%s\"", err.msg);
+	snprintf(path, sizeof(path), "%s/a/b/byoc-%s", fake, c.id);
+	ck_assert_msg(access(path, F_OK) != 0, "expected nothing created; %s exists", path);
+	ck_assert_str_eq(fake_read("a/b/cgroup.subtree_control"), "");
+	byoc_stage_cgroups.cleanup(&c);
+	fake_remove();
+}
+END_TEST
+
+START_TEST(test_options_bad_limits)
+{
+	static const struct {
+		const char *opt, *value, *says;
+	} bad[] = {
+		{ "--memory", "0", "--memory: size '0' is zero" },
+		{ "--memory", "-5", "--memory: invalid size '-5'" },
+		{ "--memory", "12Q", "--memory: invalid size '12Q': use a whole number of bytes" },
+		{ "--memory", "99999999999999999999G",
+		  "--memory: size '99999999999999999999G' is too large" },
+		{ "--pids", "0", "--pids: invalid number '0': use a whole number from 1" },
+		{ "--pids", "abc", "--pids: invalid number 'abc'" },
+		{ "--cpus", "0",
+		  "--cpus: invalid number of CPUs '0': use a decimal number from 0.01" },
+		{ "--cpus", "-1", "--cpus: invalid number of CPUs '-1'" },
+		{ "--cpus", "1e9", "--cpus: invalid number of CPUs '1e9'" },
+		{ "--cpus", "0.001", "--cpus: invalid number of CPUs '0.001'" },
+		{ "--cpus", "0.1234567", "--cpus: invalid number of CPUs" },
+		{ "--cpu-weight", "0",
+		  "--cpu-weight: invalid number '0': use a whole number from 1 to 10000" },
+		{ "--cpu-weight", "10001", "--cpu-weight: invalid number '10001'" },
+	};
+	unsigned all = ALL01 | BYOC_OPT_MEMORY | BYOC_OPT_PIDS | BYOC_OPT_CPUS |
+		       BYOC_OPT_CPU_WEIGHT | BYOC_OPT_STATS;
+	struct byoc_error err = { 0 };
+	struct byoc_options o;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = parse(all, &o, &err, bad[i].opt, bad[i].value, NULL);
+		ck_assert_msg(r < 0 && err.status == 125 && strstr(err.msg, bad[i].says),
+			      "%s %s: expected \"%s...\"; saw \"%s\"", bad[i].opt, bad[i].value,
+			      bad[i].says, err.msg);
+	}
+	ck_assert_int_eq(parse(all, &o, &err, "--memory", "64M", "--pids", "16", "--cpus", "0.5",
+			       "--cpu-weight", "100", "--stats", NULL),
+			 0);
+	ck_assert(o.memory == 64 << 20 && o.pids == 16 && o.cpus == 500000 && o.cpu_weight == 100 &&
+		  o.stats);
+	ck_assert_int_eq(parse(all, &o, &err, "--cpus", "1.25", NULL),
+			 sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 0 : -EINVAL);
+}
+END_TEST
+
 START_TEST(test_container_ids_differ)
 {
 	struct byoc_options opts = { 0 };
@@ -531,6 +752,10 @@ int main(void)
 	tcase_add_test(tc, test_lifecycle_forwards_signals);
 	tcase_add_test(tc, test_lifecycle_init_makes_command_pid_2);
 	tcase_add_test(tc, test_container_ids_differ);
+	tcase_add_test(tc, test_cgroup_v2_files_and_subtree_control);
+	tcase_add_test(tc, test_cgroup_v2_root_and_enabled_controllers);
+	tcase_add_test(tc, test_cgroup_v2_missing_controller);
+	tcase_add_test(tc, test_options_bad_limits);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);

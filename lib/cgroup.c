@@ -1,0 +1,427 @@
+#define _GNU_SOURCE
+#include "cgroup.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "log.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+const char *const byoc_controller_names[BYOC_CG_COUNT] = { "memory", "pids", "cpu", "cpuacct" };
+
+void byoc_cgroup_defaults(struct byoc_cgroup *cg)
+{
+	memset(cg, 0, sizeof(*cg));
+	cg->root = "/sys/fs/cgroup";
+	cg->self = "/proc/self/cgroup";
+	cg->mountinfo = "/proc/self/mountinfo";
+}
+
+const char *byoc_cgroup_mode_name(enum byoc_cgroup_mode mode)
+{
+	switch (mode) {
+	case BYOC_CGROUP_V2:
+		return "v2";
+	case BYOC_CGROUP_HYBRID:
+		return "hybrid";
+	case BYOC_CGROUP_V1:
+		return "v1";
+	default:
+		return "unknown";
+	}
+}
+
+int byoc_cgroup_detect(struct byoc_cgroup *cg, struct byoc_error *err)
+{
+	char unified[4096];
+	struct statfs st;
+
+	if (cg->mode != BYOC_CGROUP_UNKNOWN)
+		return 0;
+	if (BYOC_SYS(err, statfs(cg->root, &st), "statfs(%s)", cg->root) < 0)
+		return -1;
+	if (st.f_type == CGROUP2_SUPER_MAGIC) {
+		cg->mode = BYOC_CGROUP_V2;
+	} else {
+		snprintf(unified, sizeof(unified), "%s/unified", cg->root);
+		cg->mode = statfs(unified, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC
+				   ? BYOC_CGROUP_HYBRID
+				   : BYOC_CGROUP_V1;
+	}
+	byoc_log("cgroups: %s (statfs of %s)", byoc_cgroup_mode_name(cg->mode), cg->root);
+	return 0;
+}
+
+/* Whether a comma- or space-separated `list` holds `word`. */
+static bool has_word(const char *list, const char *word, const char *seps)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += len)
+		if ((p == list || strchr(seps, p[-1])) && (p[len] == '\0' || strchr(seps, p[len])))
+			return true;
+	return false;
+}
+
+/* This process's cgroup path for a v1 controller, or (controller NULL) in
+ * the v2 tree, from /proc/self/cgroup: "ID:controllers:/path" per line. */
+static int self_path(const struct byoc_cgroup *cg, const char *controller, char *out, size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(cg->self, "re");
+	char line[4096];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *ctls = strchr(line, ':'), *path = ctls ? strchr(ctls + 1, ':') : NULL;
+		if (!path)
+			continue;
+		*path++ = '\0';
+		*ctls++ = '\0';
+		path[strcspn(path, "\n")] = '\0';
+		if (controller ? has_word(ctls, controller, ",") : strcmp(line, "0") == 0 && !*ctls) {
+			snprintf(out, len, "%s", strcmp(path, "/") == 0 ? "" : path);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* The mount point of the v1 hierarchy that holds `controller`, from the
+ * super options of the cgroup mounts in mountinfo(5). */
+static int v1_mount_point(const struct byoc_cgroup *cg, const char *controller, char *out,
+			  size_t len)
+{
+	_cleanup_fclose_ FILE *f = fopen(cg->mountinfo, "re");
+	char line[4096];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char point[4096], type[64], opts[1024];
+		const char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		    sscanf(sep + 3, "%63s %*s %1023s", type, opts) != 2)
+			continue;
+		if (strcmp(type, "cgroup") == 0 && has_word(opts, controller, ",")) {
+			snprintf(out, len, "%s", point);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int write_file(const char *path, const char *value, struct byoc_error *err)
+{
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(value);
+
+	byoc_log("write %s <- %s", path, value);
+	/* O_CREAT only matters for the unit tests' fake tree: cgroupfs has
+	 * every file it supports already. */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, value, len) != (ssize_t)len)
+		return byoc_error_sys(err, errno, "write(%s, \"%s\")", path, value);
+	return 0;
+}
+
+static bool read_file(const char *path, char *buf, size_t len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, len - 1);
+
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+int byoc_cgroup_write(struct byoc_cgroup *cg, enum byoc_controller ctl, const char *file,
+		      const char *value, struct byoc_error *err)
+{
+	char path[4200];
+
+	if (!cg->dir[ctl][0])
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "no %s cgroup to write %s to",
+				      byoc_controller_names[ctl], file);
+	snprintf(path, sizeof(path), "%s/%s", cg->dir[ctl], file);
+	return write_file(path, value, err);
+}
+
+bool byoc_cgroup_has(const struct byoc_cgroup *cg, enum byoc_controller ctl, const char *file)
+{
+	char path[4200];
+
+	if (!cg->dir[ctl][0])
+		return false;
+	snprintf(path, sizeof(path), "%s/%s", cg->dir[ctl], file);
+	return access(path, F_OK) == 0;
+}
+
+int byoc_cgroup_read_u64(const struct byoc_cgroup *cg, enum byoc_controller ctl, const char *file,
+			 const char *key, uint64_t *out)
+{
+	char path[4200], buf[8192];
+	const char *p = buf;
+
+	if (!cg->dir[ctl][0])
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/%s", cg->dir[ctl], file);
+	if (!read_file(path, buf, sizeof(buf)))
+		return -errno;
+	if (key) {
+		size_t len = strlen(key);
+		for (p = buf; (p = strstr(p, key)); p += len)
+			if ((p == buf || p[-1] == '\n') && p[len] == ' ')
+				break;
+		if (!p)
+			return -ENOENT;
+		p += len + 1;
+	}
+	return sscanf(p, "%" SCNu64, out) == 1 ? 0 : -EINVAL;
+}
+
+/* v2: enable the controllers of `names` ("+memory +pids") in dir's
+ * cgroup.subtree_control. Returns 0 or -errno (EBUSY: dir holds processes). */
+static int enable_controllers(const char *dir, const char *names, struct byoc_error *err)
+{
+	char path[4200];
+
+	if (!*names)
+		return 0;
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+	return write_file(path, names, err);
+}
+
+/* v2: which of `wanted` dir offers (cgroup.controllers), and which of those
+ * its children do not get yet (cgroup.subtree_control), as "+a +b". */
+static unsigned v2_offered(const char *dir, unsigned wanted, char *to_enable, size_t len)
+{
+	char path[4200], offered[1024] = "", enabled[1024] = "";
+	unsigned have = 0;
+
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+	read_file(path, offered, sizeof(offered));
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+	read_file(path, enabled, sizeof(enabled));
+	to_enable[0] = '\0';
+	for (int i = 0; i < BYOC_CG_COUNT; i++) {
+		const char *name = byoc_controller_names[i];
+		if (!(wanted & BYOC_CG_BIT(i)) || i == BYOC_CG_CPUACCT)
+			continue;
+		if (!has_word(offered, name, " \n"))
+			continue;
+		have |= BYOC_CG_BIT(i);
+		if (!has_word(enabled, name, " \n"))
+			snprintf(to_enable + strlen(to_enable), len - strlen(to_enable), "%s+%s",
+				 to_enable[0] ? " " : "", name);
+	}
+	return have;
+}
+
+static int missing_controller(unsigned missing, const struct byoc_cgroup *cg,
+			      struct byoc_error *err)
+{
+	for (int i = 0; i < BYOC_CG_COUNT; i++) {
+		if (!(missing & BYOC_CG_BIT(i)))
+			continue;
+		if (cg->mode == BYOC_CGROUP_V2)
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "the %s controller is not available: it is not in "
+					      "%s/cgroup.controllers (see 'sudo make doctor')",
+					      byoc_controller_names[i], cg->root);
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "the %s controller is not available: no cgroup v1 hierarchy "
+				      "mounts it (see 'sudo make doctor')",
+				      byoc_controller_names[i]);
+	}
+	return 0;
+}
+
+static int v2_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
+		     struct byoc_error *err)
+{
+	char own[4096], parent[4096], to_enable[256];
+	unsigned have;
+	int r = -1;
+
+	if (self_path(cg, NULL, own, sizeof(own)) < 0)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "no cgroup v2 line in %s", cg->self);
+	snprintf(parent, sizeof(parent), "%s%s", cg->root, own);
+	have = v2_offered(parent, wanted, to_enable, sizeof(to_enable));
+	if (missing_controller(required & ~have & ~BYOC_CG_BIT(BYOC_CG_CPUACCT), cg, err) < 0)
+		return -1;
+	r = enable_controllers(parent, to_enable, err);
+	if (r == -EBUSY) {
+		/* The no-internal-processes rule: a cgroup that holds processes
+		 * cannot hand controllers to children. Use a lab parent at the
+		 * root, as docker's cgroupfs driver does. */
+		byoc_log("cgroups: %s holds processes; using %s/byoc", parent, cg->root);
+		cg->under_lab_parent = true;
+		v2_offered(cg->root, wanted, to_enable, sizeof(to_enable));
+		if (enable_controllers(cg->root, to_enable, err) < 0)
+			return -1;
+		if (snprintf(cg->enabled_at_root, sizeof(cg->enabled_at_root), "%s", to_enable) >=
+		    (int)sizeof(cg->enabled_at_root))
+			return byoc_error_sys(err, ENAMETOOLONG, "controller list");
+		snprintf(parent, sizeof(parent), "%s/byoc", cg->root);
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			return byoc_error_sys(err, errno, "mkdir(%s)", parent);
+		v2_offered(parent, wanted, to_enable, sizeof(to_enable));
+		r = enable_controllers(parent, to_enable, err);
+	}
+	if (r < 0)
+		return r;
+	for (int i = 0; i < BYOC_CG_COUNT; i++)
+		if (snprintf(cg->dir[i], sizeof(cg->dir[i]), "%s/byoc-%s", parent, id) >=
+		    (int)sizeof(cg->dir[i]))
+			return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", parent);
+	if (BYOC_SYS(err, mkdir(cg->dir[0], 0755), "mkdir(%s)", cg->dir[0]) < 0) {
+		memset(cg->dir, 0, sizeof(cg->dir));
+		return -1;
+	}
+	cg->created[0] = true;
+	return 0;
+}
+
+static int v1_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
+		     struct byoc_error *err)
+{
+	unsigned missing = 0;
+
+	for (int i = 0; i < BYOC_CG_COUNT; i++) {
+		char mount[4096], own[4096];
+		if (!(wanted & BYOC_CG_BIT(i)))
+			continue;
+		if (v1_mount_point(cg, byoc_controller_names[i], mount, sizeof(mount)) < 0 ||
+		    self_path(cg, byoc_controller_names[i], own, sizeof(own)) < 0) {
+			missing |= BYOC_CG_BIT(i) & required;
+			continue;
+		}
+		if (snprintf(cg->dir[i], sizeof(cg->dir[i]), "%s%s/byoc-%s", mount, own, id) >=
+		    (int)sizeof(cg->dir[i]))
+			return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", mount);
+	}
+	if (missing_controller(missing, cg, err) < 0) {
+		memset(cg->dir, 0, sizeof(cg->dir));
+		return -1;
+	}
+	for (int i = 0; i < BYOC_CG_COUNT; i++) {
+		bool shared = false; /* co-mounted controllers, as "cpu,cpuacct" */
+		for (int j = 0; j < i; j++)
+			shared |= cg->dir[i][0] && strcmp(cg->dir[i], cg->dir[j]) == 0;
+		if (!cg->dir[i][0] || shared)
+			continue;
+		if (BYOC_SYS(err, mkdir(cg->dir[i], 0755), "mkdir(%s)", cg->dir[i]) < 0)
+			return -1; /* byoc_cgroup_destroy() removes the ones made */
+		cg->created[i] = true;
+	}
+	return 0;
+}
+
+int byoc_cgroup_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
+		       struct byoc_error *err)
+{
+	if (byoc_cgroup_detect(cg, err) < 0)
+		return -1;
+	if (cg->mode == BYOC_CGROUP_V2)
+		return v2_create(cg, id, wanted, required, err);
+	return v1_create(cg, id, wanted, required, err);
+}
+
+void byoc_cgroup_stats(const struct byoc_cgroup *cg, struct byoc_cgroup_stats *s)
+{
+	uint64_t ns;
+
+	memset(s, 0, sizeof(*s));
+	if (cg->mode == BYOC_CGROUP_V2) {
+		s->have_peak = byoc_cgroup_read_u64(cg, BYOC_CG_MEMORY, "memory.peak", NULL,
+						    &s->peak_bytes) == 0;
+		s->have_oom = byoc_cgroup_read_u64(cg, BYOC_CG_MEMORY, "memory.events", "oom_kill",
+						   &s->oom_kills) == 0;
+		s->have_cpu = byoc_cgroup_read_u64(cg, BYOC_CG_CPU, "cpu.stat", "usage_usec",
+						   &s->cpu_usec) == 0;
+		return;
+	}
+	s->have_peak = byoc_cgroup_read_u64(cg, BYOC_CG_MEMORY, "memory.max_usage_in_bytes", NULL,
+					    &s->peak_bytes) == 0;
+	s->have_oom = byoc_cgroup_read_u64(cg, BYOC_CG_MEMORY, "memory.oom_control", "oom_kill",
+					   &s->oom_kills) == 0;
+	s->have_cpu = byoc_cgroup_read_u64(cg, BYOC_CG_CPUACCT, "cpuacct.usage", NULL, &ns) == 0;
+	s->cpu_usec = ns / 1000;
+}
+
+/* SIGKILL whatever is in the cgroup until it is empty. The normal path finds
+ * it empty already: when PID 1 of the container exits, the kernel kills its
+ * PID namespace before the runtime's waitpid() returns. */
+static void kill_all(const char *dir)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	if (access(path, F_OK) == 0) {
+		struct byoc_error ignored;
+		write_file(path, "1", &ignored); /* v2, Linux 5.14+: all at once */
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	for (int round = 0; round < 1000; round++) {
+		_cleanup_fclose_ FILE *f = fopen(path, "re");
+		int pid, found = 0;
+		while (f && fscanf(f, "%d", &pid) == 1) {
+			kill(pid, SIGKILL);
+			found++;
+		}
+		if (!found)
+			return;
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL); /* exiting takes a moment */
+	}
+}
+
+static void remove_dir(const char *dir)
+{
+	/* A killed process leaves the cgroup only once it has exited. */
+	for (int tries = 0; tries < 1000; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		if (errno != EBUSY)
+			break;
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	byoc_log("rmdir(%s): %s", dir, strerror(errno));
+}
+
+void byoc_cgroup_destroy(struct byoc_cgroup *cg)
+{
+	for (int i = 0; i < BYOC_CG_COUNT; i++) {
+		if (!cg->created[i])
+			continue;
+		kill_all(cg->dir[i]);
+		byoc_log("rmdir(%s)", cg->dir[i]);
+		remove_dir(cg->dir[i]);
+		cg->created[i] = false;
+	}
+	if (cg->under_lab_parent) {
+		char parent[4200];
+		snprintf(parent, sizeof(parent), "%s/byoc", cg->root);
+		/* Another container may still use it: then it stays, for that
+		 * one's runtime to remove. */
+		if (rmdir(parent) == 0 && cg->enabled_at_root[0]) {
+			struct byoc_error ignored;
+			char undo[64];
+			snprintf(undo, sizeof(undo), "%s", cg->enabled_at_root);
+			for (char *p = undo; (p = strchr(p, '+'));)
+				*p = '-';
+			enable_controllers(cg->root, undo, &ignored);
+		}
+		cg->under_lab_parent = false;
+	}
+}
