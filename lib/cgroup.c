@@ -90,7 +90,8 @@ static int self_path(const struct byoc_cgroup *cg, const char *controller, char 
 		*path++ = '\0';
 		*ctls++ = '\0';
 		path[strcspn(path, "\n")] = '\0';
-		if (controller ? has_word(ctls, controller, ",") : strcmp(line, "0") == 0 && !*ctls) {
+		if (controller ? has_word(ctls, controller, ",")
+			       : strcmp(line, "0") == 0 && !*ctls) {
 			snprintf(out, len, "%s", strcmp(path, "/") == 0 ? "" : path);
 			return 0;
 		}

@@ -11,7 +11,7 @@
 
 enum byoc_cgroup_mode {
 	BYOC_CGROUP_UNKNOWN,
-	BYOC_CGROUP_V2,     /* /sys/fs/cgroup is cgroup2: one unified tree */
+	BYOC_CGROUP_V2,	    /* /sys/fs/cgroup is cgroup2: one unified tree */
 	BYOC_CGROUP_HYBRID, /* v1 controllers, plus a cgroup2 mount with none */
 	BYOC_CGROUP_V1,
 };
@@ -37,7 +37,7 @@ struct byoc_cgroup {
 	 * has none. In v2 every controller has the same directory. */
 	char dir[BYOC_CG_COUNT][4096];
 	bool created[BYOC_CG_COUNT];
-	bool under_lab_parent;  /* v2: placed in <root>/byoc, not beneath our own cgroup */
+	bool under_lab_parent;	  /* v2: placed in <root>/byoc, not beneath our own cgroup */
 	char enabled_at_root[64]; /* v2: controllers we enabled in the root's subtree_control */
 };
 

@@ -51,7 +51,8 @@ int byoc_parse_size(const char *s, uint64_t *out, struct byoc_error *err)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "empty size: use %s", form);
 	r = parse_digits(s, &end, &v);
 	if (r == -ERANGE)
-		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "size '%s' is too large", s);
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "size '%s' is too large: use at most 8388607T", s);
 	if (r < 0)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "invalid size '%s': use %s", s, form);
 	shift = shift_for_suffix(end);
@@ -60,7 +61,8 @@ int byoc_parse_size(const char *s, uint64_t *out, struct byoc_error *err)
 	if (v == 0)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "size '%s' is zero: use %s", s, form);
 	if (v > (UINT64_MAX >> 1) >> shift)
-		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "size '%s' is too large", s);
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "size '%s' is too large: use at most 8388607T", s);
 	*out = v << shift;
 	return 0;
 }

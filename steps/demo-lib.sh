@@ -62,3 +62,17 @@ namespaces() { # namespaces PID
 			"$([ "$mine" = "$theirs" ] && echo "the host's own" || echo "a new one")"
 	done
 }
+
+# cgfile PID CONTROLLER FILE: the host path of FILE in the cgroup that PID is
+# in for CONTROLLER (v1), or in the unified tree (v2).
+cgfile() {
+	local path mount
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		path=$(awk -F: '$1 == "0" { print $3 }' "/proc/$1/cgroup")
+		echo "/sys/fs/cgroup${path%/}/$3"
+		return
+	fi
+	path=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
+	mount=$(awk -v c="$2" '$0 ~ / - cgroup / { n = split($NF, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $5 }' /proc/self/mountinfo)
+	echo "$mount${path%/}/$3"
+}

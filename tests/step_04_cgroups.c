@@ -16,17 +16,17 @@
 #include "leaks.h"
 
 #define HINT_FILE "exercises/04-cgroups/cgroups.c, "
-#define HINT_LIMITS                                                                              \
-	HINT_FILE "the TODOs in write_limits_v2() and write_limits_v1(); "                       \
+#define HINT_LIMITS                                                                                \
+	HINT_FILE "the TODOs in write_limits_v2() and write_limits_v1(); "                         \
 		  "steps/04-cgroups/README.md, \"Your task: the limits\""
-#define HINT_JOIN                                                                                \
-	HINT_FILE "the TODO in cgroups_after_clone(); steps/04-cgroups/README.md, \"Your task: " \
+#define HINT_JOIN                                                                                  \
+	HINT_FILE "the TODO in cgroups_after_clone(); steps/04-cgroups/README.md, \"Your task: "   \
 		  "joining\""
-#define HINT_NS                                                                                  \
-	HINT_FILE "the TODO in cgroups_child_setup(); steps/04-cgroups/README.md, \"Your task: " \
+#define HINT_NS                                                                                    \
+	HINT_FILE "the TODO in cgroups_child_setup(); steps/04-cgroups/README.md, \"Your task: "   \
 		  "a cgroup namespace\""
-#define HINT_REQUIRED                                                                            \
-	HINT_FILE "the TODO in cgroups_prepare(); steps/04-cgroups/README.md, \"Your task: the " \
+#define HINT_REQUIRED                                                                              \
+	HINT_FILE "the TODO in cgroups_prepare(); steps/04-cgroups/README.md, \"Your task: the "   \
 		  "limits\""
 
 #define WAIT_SCRIPT "echo ready; read line || :"
@@ -39,7 +39,8 @@ static void assert_ready(struct h_proc *p)
 	h_finish(p, &r);
 	h_assert_ran_inside(&r);
 	ck_abort_msg("expected the container to print \"ready\"; saw status %d, stdout \"%s\", "
-		     "stderr \"%s\"", r.status, r.out, r.err);
+		     "stderr \"%s\"",
+		     r.status, r.out, r.err);
 }
 
 /* The container's cgroup for `controller` must be one of its own, "byoc-"
@@ -79,13 +80,15 @@ START_TEST(test_cgroup_container_has_its_own_cgroup)
 	assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	for (size_t i = 0; i < 3; i++) {
-		char *mine = h_cgroup_path(getpid(), controllers[i]), *theirs = own_cgroup(child, controllers[i]);
+		char *mine = h_cgroup_path(getpid(), controllers[i]),
+		     *theirs = own_cgroup(child, controllers[i]);
 		char *byoc = h_printf("/sys/fs/cgroup/byoc/");
 		/* Beneath the runtime's own cgroup, or (v2 only) the lab parent. */
 		bool beneath = strncmp(theirs, mine, strlen(mine)) == 0 ||
 			       (h_cgroup_v2() && strncmp(theirs, byoc, strlen(byoc)) == 0);
 		ck_assert_msg(beneath, "expected the %s cgroup %s beneath the runtime's own %s%s",
-			      controllers[i], theirs, mine, h_cgroup_v2() ? " or /sys/fs/cgroup/byoc" : "");
+			      controllers[i], theirs, mine,
+			      h_cgroup_v2() ? " or /sys/fs/cgroup/byoc" : "");
 		free(mine);
 		free(theirs);
 		free(byoc);
@@ -99,8 +102,8 @@ END_TEST
 
 START_TEST(test_cgroup_limits_land_in_the_kernel)
 {
-	const char *opts[] = { "--memory", "48M", "--pids", "20", "--cpus", "0.5",
-			       "--cpu-weight", "500", NULL };
+	const char *opts[] = { "--memory", "48M",	   "--pids", "20", "--cpus",
+			       "0.5",	   "--cpu-weight", "500",    NULL };
 	const long long mem = 48ll << 20;
 	struct h_proc p;
 	struct h_run r;
@@ -119,7 +122,8 @@ START_TEST(test_cgroup_limits_land_in_the_kernel)
 		if (f)
 			fclose(f);
 		long long swap = h_cgroup_read(child, "memory", "memory.swap.max", NULL);
-		snprintf(got, sizeof(got), "memory.max %lld, memory.swap.max %lld, pids.max %lld, "
+		snprintf(got, sizeof(got),
+			 "memory.max %lld, memory.swap.max %lld, pids.max %lld, "
 			 "cpu.max %.*s, cpu.weight %lld",
 			 h_cgroup_read(child, "memory", "memory.max", NULL), swap,
 			 h_cgroup_read(child, "pids", "pids.max", NULL),
@@ -134,8 +138,10 @@ START_TEST(test_cgroup_limits_land_in_the_kernel)
 		free(dir);
 		free(path);
 	} else {
-		long long memsw = h_cgroup_read(child, "memory", "memory.memsw.limit_in_bytes", NULL);
-		snprintf(got, sizeof(got), "memory.limit_in_bytes %lld, memory.memsw.limit_in_bytes "
+		long long memsw =
+			h_cgroup_read(child, "memory", "memory.memsw.limit_in_bytes", NULL);
+		snprintf(got, sizeof(got),
+			 "memory.limit_in_bytes %lld, memory.memsw.limit_in_bytes "
 			 "%lld, pids.max %lld, cpu.cfs_quota_us %lld, cpu.cfs_period_us %lld, "
 			 "cpu.shares %lld",
 			 h_cgroup_read(child, "memory", "memory.limit_in_bytes", NULL), memsw,
@@ -144,10 +150,11 @@ START_TEST(test_cgroup_limits_land_in_the_kernel)
 			 h_cgroup_read(child, "cpu", "cpu.cfs_period_us", NULL),
 			 h_cgroup_read(child, "cpu", "cpu.shares", NULL));
 		/* cpu.shares = 2 + (500 - 1) * 262142 / 9999 */
-		char *want = h_printf("memory.limit_in_bytes %lld, memory.memsw.limit_in_bytes %lld, "
-				      "pids.max 20, cpu.cfs_quota_us 50000, cpu.cfs_period_us "
-				      "100000, cpu.shares 13084",
-				      mem, memsw == -1 ? -1ll : mem);
+		char *want =
+			h_printf("memory.limit_in_bytes %lld, memory.memsw.limit_in_bytes %lld, "
+				 "pids.max 20, cpu.cfs_quota_us 50000, cpu.cfs_period_us "
+				 "100000, cpu.shares 13084",
+				 mem, memsw == -1 ? -1ll : mem);
 		h_finish(&p, &r);
 		ck_assert_msg(strcmp(got, want) == 0, "expected %s; saw %s", want, got);
 		free(want);
@@ -175,8 +182,8 @@ START_TEST(test_cgroup_memory_hog_is_oom_killed)
 	ck_assert_msg(strncmp(r.out, "hog 137\n", 8) == 0 && ooms >= 1,
 		      "expected the hog OOM-killed (status 137) and the cgroup's oom_kill count "
 		      "(%s) at least 1; saw \"%.*s\", oom_kill %lld",
-		      v2 ? "memory.events" : "memory.oom_control", (int)strcspn(r.out, "\n"),
-		      r.out, ooms);
+		      v2 ? "memory.events" : "memory.oom_control", (int)strcspn(r.out, "\n"), r.out,
+		      ooms);
 	h_run_free(&r);
 
 	/* As the command itself, its death is the runtime's status. */
@@ -207,7 +214,8 @@ START_TEST(test_cgroup_fork_bomb_stops_at_pids_max)
 		      peak, now, refused, (int)strcspn(r.out, "\n"), r.out);
 	ck_assert_msg(r.status == 0 && r.leftovers == 0,
 		      "expected the container to exit (status 0) with nothing left; saw status "
-		      "%d, %d processes left", r.status, r.leftovers);
+		      "%d, %d processes left",
+		      r.status, r.leftovers);
 	h_run_free(&r);
 }
 END_TEST
@@ -288,7 +296,8 @@ START_TEST(test_cgroup_removed_after_exit)
 	after = cgroup_lines();
 	ck_assert_msg(strcmp(before, after) == 0,
 		      "expected no cgroup left after a SIGKILLed command and a failed setup; "
-		      "before:\n%safter:\n%s", before, after);
+		      "before:\n%safter:\n%s",
+		      before, after);
 	free(dir);
 	free(file);
 	free(before);
@@ -321,9 +330,12 @@ START_TEST(test_cgroup_missing_controller_is_125)
 	after = cgroup_lines();
 	ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 && strstr(r.err, "pids"),
 		      "expected --pids without a pids controller refused with 125 and one line "
-		      "naming it; saw status %d, stderr \"%s\"", r.status, r.err);
-	ck_assert_msg(strcmp(before, after) == 0, "expected no cgroup left behind; before:\n%s"
-						  "after:\n%s", before, after);
+		      "naming it; saw status %d, stderr \"%s\"",
+		      r.status, r.err);
+	ck_assert_msg(strcmp(before, after) == 0,
+		      "expected no cgroup left behind; before:\n%s"
+		      "after:\n%s",
+		      before, after);
 	free(before);
 	free(after);
 	h_run_free(&r);
@@ -344,7 +356,8 @@ START_TEST(test_cgroup_stats_report_the_cgroup)
 	ck_assert_msg(r.status == 137 && strstr(r.err, "OOM kills 1") && peak >= 24 && peak <= 33 &&
 			      strstr(r.err, "CPU time "),
 		      "expected --stats to report the OOM kill, a memory peak near 32 MiB and the "
-		      "CPU time; saw status %d, stderr \"%s\"", r.status, r.err);
+		      "CPU time; saw status %d, stderr \"%s\"",
+		      r.status, r.err);
 	h_run_free(&r);
 }
 END_TEST

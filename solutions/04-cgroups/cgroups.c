@@ -74,7 +74,8 @@ static int write_limits_v1(struct byoc_container *c, struct byoc_error *err)
 	 * explained in steps/04-cgroups/README.md, "Your task: the limits". */
 	if (o->memory && write_u64(c, BYOC_CG_MEMORY, "memory.limit_in_bytes", o->memory, err) < 0)
 		return -1;
-	if (o->memory && byoc_cgroup_has(&c->cgroup, BYOC_CG_MEMORY, "memory.memsw.limit_in_bytes") &&
+	if (o->memory &&
+	    byoc_cgroup_has(&c->cgroup, BYOC_CG_MEMORY, "memory.memsw.limit_in_bytes") &&
 	    write_u64(c, BYOC_CG_MEMORY, "memory.memsw.limit_in_bytes", o->memory, err) < 0)
 		return -1;
 	if (o->pids && write_u64(c, BYOC_CG_PIDS, "pids.max", o->pids, err) < 0)
