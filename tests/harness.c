@@ -264,6 +264,19 @@ void h_container_spawn(struct h_proc *p, const char *const *opts, const char *sc
 	free(full);
 }
 
+void h_assert_ready(struct h_proc *p)
+{
+	struct h_run r;
+
+	if (h_wait_line(p, "ready"))
+		return;
+	h_finish(p, &r);
+	h_assert_ran_inside(&r);
+	ck_abort_msg("expected the container to print \"ready\"; saw status %d, stdout \"%s\", "
+		     "stderr \"%s\"",
+		     r.status, r.out, r.err);
+}
+
 pid_t h_first_child(pid_t pid)
 {
 	char path[64];

@@ -62,6 +62,12 @@ void h_container_sh(struct h_run *r, const char *const *opts, const char *script
 void h_container_spawn(struct h_proc *p, const char *const *opts, const char *script,
 		       const char *const *args);
 
+/* A script tail that prints "ready" and waits for stdin to close: the test
+ * looks at the container from outside in between. */
+#define H_WAIT_SCRIPT "echo ready; read line || :"
+/* Wait for "ready"; if it never comes, fail with what the run did instead. */
+void h_assert_ready(struct h_proc *p);
+
 /* What the host's /proc says: the first child of `pid` (the container, for a
  * runtime), the "pid:[4026531836]" link of a namespace, and how many
  * processes live in a PID namespace and how many of them are zombies. */

@@ -22,21 +22,6 @@
 		  "steps/02-pid-ns/README.md, \"Your task\""
 #define HINT_PID1 HINT_FLAGS "; and \"PID 1\""
 
-/* A container that waits on stdin: the test looks at it from outside. */
-#define WAIT_SCRIPT "echo ready; read line || :"
-
-static void assert_ready(struct h_proc *p)
-{
-	if (h_wait_line(p, "ready"))
-		return;
-	struct h_run r;
-	h_finish(p, &r);
-	h_assert_ran_inside(&r);
-	ck_abort_msg("expected the container to print \"ready\"; saw status %d, stdout \"%s\", "
-		     "stderr \"%s\"",
-		     r.status, r.out, r.err);
-}
-
 START_TEST(test_pid_ns_command_is_pid_1)
 {
 	struct h_run r;
@@ -57,8 +42,8 @@ START_TEST(test_pid_ns_namespaces_differ)
 	struct h_run r;
 	char msg[512] = "";
 
-	h_container_spawn(&p, NULL, WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	for (size_t i = 0; i < 3; i++) {
 		char *host = h_ns(getpid(), kinds[i]), *theirs = h_ns(child, kinds[i]);
@@ -144,8 +129,8 @@ START_TEST(test_ipc_objects_stay_inside)
 
 	ck_assert(getrandom(&key, sizeof(key), 0) == sizeof(key));
 	snprintf(keystr, sizeof(keystr), "%u", (key % 1000000000u) + 1000u);
-	h_container_spawn(&p, NULL, "mkmsgq \"$1\" && " WAIT_SCRIPT, args);
-	assert_ready(&p);
+	h_container_spawn(&p, NULL, "mkmsgq \"$1\" && " H_WAIT_SCRIPT, args);
+	h_assert_ready(&p);
 	/* Look in the host's IPC namespace, and remove the queue if it is
 	 * there, before asserting anything. */
 	int id = msgget((key_t)atol(keystr), 0);
@@ -172,8 +157,8 @@ START_TEST(test_pid_ns_orphans_are_reaped)
 
 	/* The subshell starts a child and exits at once, so the child is an
 	 * orphan; it holds the pipe to cat, which returns when it has exited. */
-	h_container_spawn(&p, opts, "( (exit 0) & ) | cat; " WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, opts, "( (exit 0) & ) | cat; " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	char *ns = h_ns(h_first_child(p.pid), "pid");
 	char *host = h_ns(getpid(), "pid");
 	ck_assert_msg(strcmp(ns, host) != 0, "expected a new PID namespace; saw the host's %s",
@@ -212,7 +197,7 @@ START_TEST(test_pid_ns_signals_reach_command)
 		struct h_proc p;
 		struct h_run r;
 		h_container_spawn(&p, NULL, script, NULL);
-		assert_ready(&p);
+		h_assert_ready(&p);
 		kill(p.pid, sigs[i].sig);
 		h_finish(&p, &r);
 		char *want = h_printf("pid 1\nready\ncaught %s\n", sigs[i].name);
@@ -234,8 +219,8 @@ START_TEST(test_pid_ns_leftovers_killed)
 	struct h_run r;
 	int count = -1, zombies = 0;
 
-	h_container_spawn(&p, NULL, "sleep 100 & " WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, NULL, "sleep 100 & " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	char *ns = h_ns(h_first_child(p.pid), "pid");
 	char *host = h_ns(getpid(), "pid");
 	h_finish(&p, &r); /* the shell exits; the sleep must not outlive it */

@@ -30,20 +30,6 @@
 		  "minimal /dev\""
 #define HINT_FAULTS HINT_PIVOT "; and \"Bad input and faults\""
 
-#define WAIT_SCRIPT "echo ready; read line || :"
-
-static void assert_ready(struct h_proc *p)
-{
-	if (h_wait_line(p, "ready"))
-		return;
-	struct h_run r;
-	h_finish(p, &r);
-	h_assert_ran_inside(&r);
-	ck_abort_msg("expected the container to print \"ready\"; saw status %d, stdout \"%s\", "
-		     "stderr \"%s\"",
-		     r.status, r.out, r.err);
-}
-
 /* The mount points of the host, one per line. */
 static char *host_mount_points(void)
 {
@@ -56,13 +42,37 @@ static char *host_mount_points(void)
 	return out;
 }
 
+/* Run a container that mounts a tmpfs on /mnt; the mount points of this
+ * process's namespace must be the same before and after. */
+static void assert_mount_stays_inside(const char *where)
+{
+	char *before = host_mount_points(), *after;
+	struct h_run r;
+
+	h_container_sh(&r, NULL, "mount -t tmpfs scratch /mnt && touch /mnt/x && echo mounted",
+		       NULL);
+	after = host_mount_points();
+	h_assert_ran_inside(&r);
+	ck_assert_msg(r.status == 0 && strcmp(r.out, "mounted\n") == 0,
+		      "expected the container to start %s and mount a tmpfs on /mnt; saw status "
+		      "%d, \"%s%s\"",
+		      where, r.status, r.out, r.err);
+	ck_assert_msg(strcmp(before, after) == 0,
+		      "expected the host's mount points unchanged by the container (%s); "
+		      "before:\n%safter:\n%s",
+		      where, before, after);
+	free(before);
+	free(after);
+	h_run_free(&r);
+}
+
 START_TEST(test_mount_ns_namespace_differs)
 {
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, NULL, WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	char *theirs = h_ns(h_first_child(p.pid), "mnt"), *host = h_ns(getpid(), "mnt");
 	h_finish(&p, &r);
 	ck_assert_msg(strcmp(theirs, host) != 0,
@@ -103,11 +113,11 @@ START_TEST(test_mount_ns_mounts_stay_inside)
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(
-		&p, NULL,
-		"mount -t tmpfs \"$1\" /mnt && grep -c \"$1\" /proc/self/mountinfo && " WAIT_SCRIPT,
-		args);
-	assert_ready(&p);
+	h_container_spawn(&p, NULL,
+			  "mount -t tmpfs \"$1\" /mnt && grep -c \"$1\" /proc/self/mountinfo "
+			  "&& " H_WAIT_SCRIPT,
+			  args);
+	h_assert_ready(&p);
 	char *host = h_leak_snapshot();
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char line[4096];
@@ -136,26 +146,11 @@ END_TEST
  * namespace, or pivot_root refuses the shared parent. */
 START_TEST(test_mount_ns_private_on_a_shared_host)
 {
-	struct h_run r;
-
 	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
 	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
 	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) == 0);
-	char *before = host_mount_points();
-	h_container_sh(&r, NULL, "mount -t tmpfs scratch /mnt && echo mounted", NULL);
-	char *after = host_mount_points();
-	h_assert_ran_inside(&r);
-	ck_assert_msg(r.status == 0 && strcmp(r.out, "mounted\n") == 0,
-		      "expected the container to start under a shared / and mount a tmpfs; saw "
-		      "status %d, \"%s%s\" (pivot_root's EINVAL means a shared mount was left)",
-		      r.status, r.out, r.err);
-	ck_assert_msg(strcmp(before, after) == 0,
-		      "expected no mount of the container to propagate out to a shared /; "
-		      "before:\n%safter:\n%s",
-		      before, after);
-	free(before);
-	free(after);
-	h_run_free(&r);
+	assert_mount_stays_inside("under a shared / (pivot_root's EINVAL means a shared mount "
+				  "was left)");
 }
 END_TEST
 
@@ -263,23 +258,7 @@ END_TEST
 
 START_TEST(test_mount_ns_leaves_host_mounts_unchanged)
 {
-	char *before = host_mount_points(), *after;
-	struct h_run r;
-
-	h_container_sh(&r, NULL, "mount -t tmpfs scratch /mnt && touch /mnt/x && echo mounted",
-		       NULL);
-	after = host_mount_points();
-	h_assert_ran_inside(&r);
-	ck_assert_msg(r.status == 0 && strcmp(r.out, "mounted\n") == 0,
-		      "expected the container to mount a tmpfs on /mnt; saw status %d, \"%s%s\"",
-		      r.status, r.out, r.err);
-	ck_assert_msg(strcmp(before, after) == 0,
-		      "expected the host's mount points unchanged after the container exited; "
-		      "before:\n%safter:\n%s",
-		      before, after);
-	free(before);
-	free(after);
-	h_run_free(&r);
+	assert_mount_stays_inside("on this host");
 }
 END_TEST
 
@@ -331,7 +310,7 @@ START_TEST(test_mount_ns_sigkill_runtime_kills_container)
 	struct h_run r;
 
 	h_container_spawn(&p, NULL, "echo ready; sleep 100", NULL);
-	assert_ready(&p);
+	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
 	ck_assert_msg(pidfd >= 0, "pidfd_open(%d) failed", (int)child);

@@ -29,20 +29,6 @@
 	HINT_FILE "the TODO in cgroups_prepare(); steps/04-cgroups/README.md, \"Your task: the "   \
 		  "limits\""
 
-#define WAIT_SCRIPT "echo ready; read line || :"
-
-static void assert_ready(struct h_proc *p)
-{
-	if (h_wait_line(p, "ready"))
-		return;
-	struct h_run r;
-	h_finish(p, &r);
-	h_assert_ran_inside(&r);
-	ck_abort_msg("expected the container to print \"ready\"; saw status %d, stdout \"%s\", "
-		     "stderr \"%s\"",
-		     r.status, r.out, r.err);
-}
-
 /* The container's cgroup for `controller` must be one of its own, "byoc-"
  * and the container's id, and not the test's. */
 static char *own_cgroup(pid_t container, const char *controller)
@@ -76,8 +62,8 @@ START_TEST(test_cgroup_container_has_its_own_cgroup)
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, NULL, WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	for (size_t i = 0; i < 3; i++) {
 		char *mine = h_cgroup_path(getpid(), controllers[i]),
@@ -109,8 +95,8 @@ START_TEST(test_cgroup_limits_land_in_the_kernel)
 	struct h_run r;
 	char got[512];
 
-	h_container_spawn(&p, opts, WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, opts, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	free(own_cgroup(child, "memory"));
 	if (h_cgroup_v2()) {
@@ -172,8 +158,8 @@ START_TEST(test_cgroup_memory_hog_is_oom_killed)
 	struct h_run r;
 
 	/* The shell survives the hog, so the cgroup can be read afterwards. */
-	h_container_spawn(&p, opts, "hog; echo \"hog $?\"; " WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, opts, "hog; echo \"hog $?\"; " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	free(own_cgroup(child, "memory"));
 	long long ooms = v2 ? h_cgroup_read(child, "memory", "memory.events", "oom_kill")
@@ -200,8 +186,8 @@ START_TEST(test_cgroup_fork_bomb_stops_at_pids_max)
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, opts, "forkbomb; " WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, opts, "forkbomb; " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	free(own_cgroup(child, "pids"));
 	long long peak = h_cgroup_read(child, "pids", "pids.peak", NULL);
@@ -228,8 +214,8 @@ START_TEST(test_cgroup_cpu_quota_throttles)
 	struct h_run r;
 
 	/* One second of a busy loop; a quarter of a CPU allows 0.25 s of it. */
-	h_container_spawn(&p, opts, "spin 1; " WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, opts, "spin 1; " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	free(own_cgroup(child, v2 ? "cpu" : "cpuacct"));
 	double used = v2 ? h_cgroup_read(child, "cpu", "cpu.stat", "usage_usec") / 1e6
@@ -273,8 +259,8 @@ START_TEST(test_cgroup_removed_after_exit)
 	struct h_run r;
 
 	/* A normal run: the cgroup exists while it runs, and not after. */
-	h_container_spawn(&p, NULL, WAIT_SCRIPT, NULL);
-	assert_ready(&p);
+	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
 	char *dir = own_cgroup(h_first_child(p.pid), "pids");
 	h_finish(&p, &r);
 	ck_assert_msg(access(dir, F_OK) != 0, "expected %s removed after exit; it is there", dir);
@@ -284,7 +270,7 @@ START_TEST(test_cgroup_removed_after_exit)
 	 * inside), and a stage failing after the cgroup was made (the mount
 	 * stage, on a rootfs that is a file). */
 	h_container_spawn(&p, NULL, "echo ready; sleep 100", NULL);
-	assert_ready(&p);
+	h_assert_ready(&p);
 	kill(h_first_child(p.pid), SIGKILL);
 	h_finish(&p, &r);
 	ck_assert_msg(r.status == 137, "expected 137 for a SIGKILLed command; saw %d", r.status);
