@@ -14,15 +14,17 @@ echo "  stat -fc %T /sys/fs/cgroup: $(stat -fc %T /sys/fs/cgroup) ->" \
 	"$([ -n "$v2" ] && echo "cgroup v2, one unified tree" || echo "v1 (or hybrid): a tree per controller")"
 
 say "The container's cgroup, from the host, and from inside"
+joined=""
 where() {
-	if ! grep -q byoc- "/proc/$1/cgroup"; then
-		echo "  The container is still in the runtime's cgroup: cgroups_after_clone() in"
-		echo "  exercises/04-cgroups/cgroups.c is a TODO. Read steps/04-cgroups/README.md."
-		return
-	fi
+	grep -q byoc- "/proc/$1/cgroup" && joined=1
 	grep -E 'byoc-' "/proc/$1/cgroup" | sed 's/^/  host: \/proc\/PID\/cgroup: /'
 }
 with_container --memory 48M --pids 20 --cpus 0.5 'cat /proc/self/cgroup | sed "s/^/inside: /"' where
+if [ -z "$joined" ]; then
+	echo "The container is still in the runtime's cgroup: cgroups_after_clone() in"
+	echo "exercises/04-cgroups/cgroups.c is a TODO. Read steps/04-cgroups/README.md, \"Your task\"."
+	exit 1
+fi
 
 say "The limits, as the kernel holds them (--memory 48M --pids 20 --cpus 0.5)"
 show_limits() {
