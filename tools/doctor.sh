@@ -87,9 +87,6 @@ check_kernel() {
 	version=$((BASH_REMATCH[1] * 1000 + BASH_REMATCH[2]))
 	if [ "$version" -lt 5003 ]; then
 		fail kernel "$release is older than 5.3, which added clone3" "a kernel 5.3 or newer"
-	elif [ "$version" -lt 5007 ]; then
-		warn kernel "$release is older than 5.7: no CLONE_INTO_CGROUP, so the cgroup step joins the cgroup by writing cgroup.procs" \
-			"a kernel 5.7 or newer"
 	else
 		ok kernel "$release"
 	fi
