@@ -123,6 +123,7 @@ static bool pump(struct h_proc *p, long deadline, bool (*done)(struct h_proc *, 
 	return true;
 }
 
+/* Whether stdout holds `line` as a whole line. */
 static bool has_line(struct h_proc *p, const void *arg)
 {
 	const char *want = arg, *s = p->bo.data;
@@ -131,13 +132,18 @@ static bool has_line(struct h_proc *p, const void *arg)
 	for (; (s = strstr(s, want)); s += len)
 		if ((s == p->bo.data || s[-1] == '\n') && s[len] == '\n')
 			return true;
-	return p->out < 0; /* EOF: it will never come */
+	return false;
+}
+
+/* Done waiting: the line came, or stdout ended without it. */
+static bool line_or_eof(struct h_proc *p, const void *arg)
+{
+	return has_line(p, arg) || p->out < 0;
 }
 
 bool h_wait_line(struct h_proc *p, const char *line)
 {
-	return pump(p, now_ms() + run_timeout_ms, has_line, line) && has_line(p, line) &&
-	       strstr(p->bo.data, line);
+	return pump(p, now_ms() + run_timeout_ms, line_or_eof, line) && has_line(p, line);
 }
 
 static bool both_closed(struct h_proc *p, const void *arg)

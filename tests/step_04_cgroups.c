@@ -45,6 +45,18 @@ static char *own_cgroup(pid_t container, const char *controller)
 	return theirs;
 }
 
+/* Start a container that runs `script` and waits; once it is ready, check
+ * that it is in a `controller` cgroup of its own, and return its host PID. */
+static pid_t start_in_own_cgroup(struct h_proc *p, const char *const *opts, const char *script,
+				 const char *controller)
+{
+	h_container_spawn(p, opts, script, NULL);
+	h_assert_ready(p);
+	pid_t child = h_first_child(p->pid);
+	free(own_cgroup(child, controller));
+	return child;
+}
+
 static char *cgroup_lines(void)
 {
 	char *all = h_leak_snapshot(), *out = calloc(1, strlen(all) + 2), *save = NULL;
@@ -95,10 +107,7 @@ START_TEST(test_cgroup_limits_land_in_the_kernel)
 	struct h_run r;
 	char got[512];
 
-	h_container_spawn(&p, opts, H_WAIT_SCRIPT, NULL);
-	h_assert_ready(&p);
-	pid_t child = h_first_child(p.pid);
-	free(own_cgroup(child, "memory"));
+	pid_t child = start_in_own_cgroup(&p, opts, H_WAIT_SCRIPT, "memory");
 	if (h_cgroup_v2()) {
 		char *dir = h_cgroup_path(child, "memory"), *path = h_printf("%s/cpu.max", dir);
 		char cpu_max[64] = "";
@@ -158,10 +167,8 @@ START_TEST(test_cgroup_memory_hog_is_oom_killed)
 	struct h_run r;
 
 	/* The shell survives the hog, so the cgroup can be read afterwards. */
-	h_container_spawn(&p, opts, "hog; echo \"hog $?\"; " H_WAIT_SCRIPT, NULL);
-	h_assert_ready(&p);
-	pid_t child = h_first_child(p.pid);
-	free(own_cgroup(child, "memory"));
+	pid_t child =
+		start_in_own_cgroup(&p, opts, "hog; echo \"hog $?\"; " H_WAIT_SCRIPT, "memory");
 	long long ooms = v2 ? h_cgroup_read(child, "memory", "memory.events", "oom_kill")
 			    : h_cgroup_read(child, "memory", "memory.oom_control", "oom_kill");
 	h_finish(&p, &r);
@@ -186,10 +193,7 @@ START_TEST(test_cgroup_fork_bomb_stops_at_pids_max)
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, opts, "forkbomb; " H_WAIT_SCRIPT, NULL);
-	h_assert_ready(&p);
-	pid_t child = h_first_child(p.pid);
-	free(own_cgroup(child, "pids"));
+	pid_t child = start_in_own_cgroup(&p, opts, "forkbomb; " H_WAIT_SCRIPT, "pids");
 	long long peak = h_cgroup_read(child, "pids", "pids.peak", NULL);
 	long long now = h_cgroup_read(child, "pids", "pids.current", NULL);
 	long long refused = h_cgroup_read(child, "pids", "pids.events", "max");
@@ -214,10 +218,8 @@ START_TEST(test_cgroup_cpu_quota_throttles)
 	struct h_run r;
 
 	/* One second of a busy loop; a quarter of a CPU allows 0.25 s of it. */
-	h_container_spawn(&p, opts, "spin 1; " H_WAIT_SCRIPT, NULL);
-	h_assert_ready(&p);
-	pid_t child = h_first_child(p.pid);
-	free(own_cgroup(child, v2 ? "cpu" : "cpuacct"));
+	pid_t child =
+		start_in_own_cgroup(&p, opts, "spin 1; " H_WAIT_SCRIPT, v2 ? "cpu" : "cpuacct");
 	double used = v2 ? h_cgroup_read(child, "cpu", "cpu.stat", "usage_usec") / 1e6
 			 : h_cgroup_read(child, "cpuacct", "cpuacct.usage", NULL) / 1e9;
 	h_finish(&p, &r);
