@@ -33,7 +33,7 @@ num = $(firstword $(subst -, ,$(1)))
 CC ?= cc
 CFLAGS := -std=gnu11 -Wall -Wextra -O2 -g $(if $(filter 1,$(WERROR)),-Werror)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-CPPFLAGS := -Ilib -Isteps -DBYOC_DEFAULT_ROOTFS='"$(ROOTFS)"'
+CPPFLAGS := -Ilib -Isteps -DBYOC_IMPL='"$(IMPL)"' -DBYOC_DEFAULT_ROOTFS='"$(ROOTFS)"'
 # A skeleton has parameters and variables that its TODOs will use.
 EXERCISE_CFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
 	-Wno-unused-function

@@ -2,6 +2,7 @@
 #include "container.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,36 @@ static const int forwarded_signals[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
 
 static const char go_byte = 'G';
 
+static void fill_stage(struct byoc_error *err, const char *stage)
+{
+	snprintf(err->stage, sizeof(err->stage), "%s", stage);
+}
+
+/* Run one hook. A hook that fails without a message is reported as such,
+ * with what to do about it, rather than as an empty line. */
+static int run_hook(int (*hook)(struct byoc_container *, struct byoc_error *),
+		    struct byoc_container *c, const struct byoc_stage *s, const char *hook_name,
+		    struct byoc_error *err)
+{
+	int r;
+
+	byoc_log("stage %s: %s", s->name, hook_name);
+	err->msg[0] = '\0';
+	r = hook(c, err);
+	if (r >= 0)
+		return 0;
+	if (err->msg[0] == '\0')
+		byoc_error_set(err, BYOC_EXIT_RUNTIME,
+			       "%s failed (returned %d) without saying why: fill err before "
+			       "returning, with BYOC_SYS() around the system call, or "
+			       "byoc_error_sys() or byoc_error_set() (see lib/error.h)",
+			       hook_name, r);
+	if (err->status == 0)
+		err->status = BYOC_EXIT_RUNTIME;
+	fill_stage(err, s->name);
+	return r;
+}
+
 size_t byoc_stages_resolve(const struct byoc_stage *const *in, size_t n,
 			   const struct byoc_stage **out)
 {
@@ -45,6 +76,67 @@ size_t byoc_stages_resolve(const struct byoc_stage *const *in, size_t n,
 			out[kept++] = in[i];
 	}
 	return kept;
+}
+
+/* What each namespace keeps from the machine, for the refusal's message; see
+ * namespaces(7). */
+static const struct {
+	unsigned long flag;
+	const char *name, *what, *risk;
+} namespaces[] = {
+	{ CLONE_NEWNS, "CLONE_NEWNS", "mount namespace",
+	  "its mounts and pivot_root would change the machine's own mount table" },
+	{ CLONE_NEWUTS, "CLONE_NEWUTS", "UTS namespace", "sethostname() would rename the machine" },
+	{ CLONE_NEWIPC, "CLONE_NEWIPC", "IPC namespace",
+	  "its IPC objects would be the machine's own" },
+	{ CLONE_NEWPID, "CLONE_NEWPID", "PID namespace",
+	  "the command would see and signal every process of the machine" },
+	{ CLONE_NEWNET, "CLONE_NEWNET", "network namespace",
+	  "its links and addresses would be the machine's own" },
+	{ CLONE_NEWCGROUP, "CLONE_NEWCGROUP", "cgroup namespace",
+	  "it would see the machine's whole cgroup tree" },
+	{ CLONE_NEWUSER, "CLONE_NEWUSER", "user namespace",
+	  "its root would be the machine's root" },
+};
+
+const char *byoc_ns_describe(unsigned long flag, const char **flag_name)
+{
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
+		if (namespaces[i].flag == flag) {
+			if (flag_name)
+				*flag_name = namespaces[i].name;
+			return namespaces[i].what;
+		}
+	}
+	return NULL;
+}
+
+int byoc_stages_check(const struct byoc_stage *const *stages, size_t n,
+		      const struct byoc_ns_need *needs, size_t n_needs, struct byoc_error *err)
+{
+	unsigned long flags = 0;
+
+	for (size_t i = 0; i < n; i++)
+		flags |= stages[i]->clone_flags;
+	for (size_t i = 0; i < n_needs; i++) {
+		const struct byoc_ns_need *need = &needs[i];
+		const char *name = "CLONE_NEW?", *what = byoc_ns_describe(need->flag, &name);
+		const char *risk = "the container would share it with the machine";
+
+		if (flags & need->flag)
+			continue;
+		for (size_t j = 0; j < sizeof(namespaces) / sizeof(namespaces[0]); j++)
+			if (namespaces[j].flag == need->flag)
+				risk = namespaces[j].risk;
+		fill_stage(err, need->stage);
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "refused before anything ran: no stage asks clone() for a %s "
+				      "(%s), so %s: add it to .clone_flags of stage %s in %s; read "
+				      "%s",
+				      what ? what : "namespace", name, risk, need->stage,
+				      need->source, need->lesson);
+	}
+	return 0;
 }
 
 int byoc_container_init(struct byoc_container *c, const struct byoc_options *opts,
@@ -73,11 +165,6 @@ static pid_t clone_child(unsigned long flags)
 	if (pid < 0 && errno == ENOSYS) /* kernels before 5.3 */
 		pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 	return (pid_t)pid;
-}
-
-static void fill_stage(struct byoc_error *err, const char *stage)
-{
-	snprintf(err->stage, sizeof(err->stage), "%s", stage);
 }
 
 /* The child reports a failure to the parent and exits; it never returns. */
@@ -150,11 +237,8 @@ static _Noreturn void child_main(struct byoc_container *c, const struct byoc_sta
 	for (size_t i = 0; i < n; i++) {
 		if (!stages[i]->child_setup)
 			continue;
-		byoc_log("stage %s: child_setup", stages[i]->name);
-		if (stages[i]->child_setup(c, &err) < 0) {
-			fill_stage(&err, stages[i]->name);
+		if (run_hook(stages[i]->child_setup, c, stages[i], "child_setup", &err) < 0)
 			child_fail(c->sync_fd, &err);
-		}
 	}
 	child_exec(c, oldmask, waitset);
 }
@@ -221,6 +305,10 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	if (!list)
 		return byoc_error_sys(err, ENOMEM, "calloc");
 	count = byoc_stages_resolve(stages, n, list);
+	/* Before anything is created: a missing namespace means the stages
+	 * would act on the machine itself. */
+	if (byoc_stages_check(list, count, c->needs, c->n_needs, err) < 0)
+		return -EINVAL;
 	for (size_t i = 0; i < count; i++)
 		flags |= list[i]->clone_flags;
 
@@ -237,10 +325,8 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 		const struct byoc_stage *s = list[started];
 		if (!s->prepare)
 			continue;
-		byoc_log("stage %s: prepare", s->name);
-		r = s->prepare(c, err);
+		r = run_hook(s->prepare, c, s, "prepare", err);
 		if (r < 0) {
-			fill_stage(err, s->name);
 			started++; /* its cleanup undoes what it did before failing */
 			goto out;
 		}
@@ -270,10 +356,8 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	for (size_t i = 0; i < count; i++) {
 		if (!list[i]->after_clone)
 			continue;
-		byoc_log("stage %s: after_clone (child %d)", list[i]->name, (int)c->pid);
-		r = list[i]->after_clone(c, err);
+		r = run_hook(list[i]->after_clone, c, list[i], "after_clone", err);
 		if (r < 0) {
-			fill_stage(err, list[i]->name);
 			reap(c->pid, true);
 			goto out;
 		}

@@ -22,8 +22,21 @@
 #include "error.h"
 #include "options.h"
 
+/* A namespace that a step's container must have, declared by the step's
+ * driver: which stage must ask clone() for it, in which file, and the lesson
+ * section that teaches it. */
+struct byoc_ns_need {
+	unsigned long flag; /* one CLONE_NEW* flag */
+	const char *stage;  /* "mount" */
+	const char *source; /* "exercises/03-mount-ns/mount.c" */
+	const char *lesson; /* "steps/03-mount-ns/README.md, \"Your task: pivot_root\"" */
+};
+
 struct byoc_container {
 	const struct byoc_options *opts;
+	/* The namespaces the stages must create (see byoc_stages_check()). */
+	const struct byoc_ns_need *needs;
+	size_t n_needs;
 	char id[13]; /* 12 hex digits, unique per container */
 	pid_t pid;   /* the child, as the host numbers it; 0 before clone */
 	int sync_fd; /* this side's end of the sync socket */
@@ -41,7 +54,8 @@ struct byoc_stage {
 	 * 03's pivot_root replaces step 01's chroot), or NULL. */
 	const char *supersedes;
 	unsigned long clone_flags; /* CLONE_NEW* this stage needs */
-	/* Each hook may be NULL. Hooks return 0, or < 0 with `err` filled. */
+	/* Each hook may be NULL. Hooks return 0, or < 0 with `err` filled; the
+	 * lifecycle reports a hook that fails without a message as such. */
 	int (*prepare)(struct byoc_container *c, struct byoc_error *err);
 	int (*after_clone)(struct byoc_container *c, struct byoc_error *err);
 	int (*child_setup)(struct byoc_container *c, struct byoc_error *err);
@@ -54,11 +68,22 @@ struct byoc_stage {
 size_t byoc_stages_resolve(const struct byoc_stage *const *in, size_t n,
 			   const struct byoc_stage **out);
 
+/* Refuse a resolved stage list whose clone flags lack a namespace of
+ * `needs`: without it, a stage would change the machine itself (pivot its
+ * root, rename it). Returns 0, or < 0 with `err` naming the flag, the stage,
+ * its file and the lesson (status 125, err->stage set). */
+int byoc_stages_check(const struct byoc_stage *const *stages, size_t n,
+		      const struct byoc_ns_need *needs, size_t n_needs, struct byoc_error *err);
+
+/* "mount namespace" for CLONE_NEWNS, and so on; NULL for another flag. */
+const char *byoc_ns_describe(unsigned long flag, const char **flag_name);
+
 /* Fill `c` for a new container: a fresh random id. */
 int byoc_container_init(struct byoc_container *c, const struct byoc_options *opts,
 			struct byoc_error *err);
 
-/* Run the container to the end. On success returns 0 and sets *status to the
+/* Run the container to the end. First, before any stage runs, the stage list
+ * is checked against c->needs (byoc_stages_check()). On success returns 0 and sets *status to the
  * command's exit status (128+N if a signal N killed it). On failure returns
  * < 0 with `err` filled: err->status is 125 (the runtime or a stage failed;
  * err->stage names it), 126 (the command cannot be run) or 127 (not found). */

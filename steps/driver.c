@@ -59,7 +59,7 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	struct byoc_error err = { 0 };
 	struct byoc_options opts;
 	struct byoc_container c;
-	int status = 0;
+	int status = 0, r;
 
 	if (byoc_options_parse(argc, argv, allowed(step), step->name, BYOC_DEFAULT_ROOTFS,
 			       default_command, &opts, &err) < 0) {
@@ -73,8 +73,13 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	if (opts.verbose)
 		byoc_log_enable(stderr);
 
-	if (byoc_container_init(&c, &opts, &err) < 0 ||
-	    byoc_container_run(&c, step->stages, step->n_stages, &status, &err) < 0) {
+	r = byoc_container_init(&c, &opts, &err);
+	if (r == 0) {
+		c.needs = step->needs;
+		c.n_needs = step->n_needs;
+		r = byoc_container_run(&c, step->stages, step->n_stages, &status, &err);
+	}
+	if (r < 0) {
 		print_stats(prog, &c, &opts);
 		if (err.stage[0] && strcmp(err.stage, "exec") != 0)
 			fprintf(stderr, "%s: stage %s: %s\n", prog, err.stage, err.msg);

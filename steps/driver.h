@@ -6,11 +6,21 @@
 
 #include "container.h"
 
+/* Where this build's stage of the step comes from: "exercises" or
+ * "solutions" (the steps before it always link solutions/). */
+#ifndef BYOC_IMPL
+#define BYOC_IMPL "exercises"
+#endif
+
 struct byoc_step {
 	const char *name;			/* "01-chroot" */
 	unsigned options;			/* enum byoc_option_id mask */
 	const struct byoc_stage *const *stages; /* steps 1..N, in order */
 	size_t n_stages;
+	/* The namespaces the stages must create; the library refuses to start
+	 * the container without one of them. */
+	const struct byoc_ns_need *needs;
+	size_t n_needs;
 };
 
 int byoc_step_main(const struct byoc_step *step, int argc, char **argv);

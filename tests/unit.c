@@ -323,6 +323,36 @@ static const struct byoc_stage stage_fail_child = {
 	"pivot", NULL, 0, NULL, NULL, fail_child, NULL
 };
 
+static int silent_prepare(struct byoc_container *c, struct byoc_error *err)
+{
+	(void)c, (void)err;
+	event("prepare:silent ");
+	return -1;
+}
+static int silent_child(struct byoc_container *c, struct byoc_error *err)
+{
+	(void)c, (void)err;
+	return -1;
+}
+static const struct byoc_stage stage_silent = { "quiet", NULL, 0,	 silent_prepare,
+						NULL,	 NULL, b_cleanup };
+static const struct byoc_stage stage_silent_child = { "chroot", NULL,	      0,   NULL,
+						      NULL,	silent_child, NULL };
+static const struct byoc_stage stage_mount_ns = {
+	"mount", NULL, CLONE_NEWNS, NULL, NULL, NULL, NULL
+};
+static const struct byoc_stage stage_over_mount_ns = {
+	"plain", "mount", 0, NULL, NULL, NULL, NULL
+};
+
+static const struct byoc_ns_need need_mount_ns[] = {
+	{ CLONE_NEWNS, "mount", "exercises/03-mount-ns/mount.c",
+	  "steps/03-mount-ns/README.md, \"Your task: pivot_root\"" },
+};
+/* The namespaces the next run() requires. */
+static const struct byoc_ns_need *run_needs;
+static size_t run_n_needs;
+
 static bool run_with_init; /* --init for the next run() */
 
 /* Run `cmd` in a container made of `stages`; the child's events are appended
@@ -342,6 +372,8 @@ static int run(const struct byoc_stage *const *stages, size_t n, const char *con
 	ck_assert(pipe2(fds, O_CLOEXEC) == 0);
 	child_pipe = fds[1];
 	ck_assert(byoc_container_init(&c, &opts, err) == 0);
+	c.needs = run_needs;
+	c.n_needs = run_n_needs;
 	r = byoc_container_run(&c, stages, n, status, err);
 	close(fds[1]);
 	got = read(fds[0], child_events, sizeof(child_events) - 1);
@@ -464,6 +496,77 @@ START_TEST(test_lifecycle_forwards_signals)
 
 	ck_assert_int_eq(run(stages, 1, cmd, &status, &err), 0);
 	ck_assert_int_eq(status, 7);
+}
+END_TEST
+
+/* A stage list without a namespace that the step declares is refused before
+ * any hook runs, with a message naming the flag, the stage, its file and the
+ * lesson. */
+START_TEST(test_lifecycle_refuses_missing_namespace)
+{
+	const struct byoc_stage *stages[] = { &stage_a, &stage_b };
+	struct byoc_error err = { 0 };
+	int status = -1;
+
+	run_needs = need_mount_ns;
+	run_n_needs = 1;
+	ck_assert_int_lt(run(stages, 2, cmd_true, &status, &err), 0);
+	run_needs = NULL;
+	run_n_needs = 0;
+	ck_assert_int_eq(err.status, 125);
+	ck_assert_str_eq(err.stage, "mount");
+	ck_assert_msg(strstr(err.msg, "CLONE_NEWNS") && strstr(err.msg, "mount namespace") &&
+			      strstr(err.msg, "exercises/03-mount-ns/mount.c") &&
+			      strstr(err.msg, "\"Your task: pivot_root\"") &&
+			      !strchr(err.msg, '\n'),
+		      "expected one line naming CLONE_NEWNS, the file and the lesson; saw \"%s\"",
+		      err.msg);
+	/* Nothing ran: no prepare, no clone, no cleanup. */
+	ck_assert_str_eq(events, "| ");
+}
+END_TEST
+
+START_TEST(test_stages_check_counts_only_the_resolved_list)
+{
+	const struct byoc_stage *with[] = { &stage_a, &stage_mount_ns };
+	const struct byoc_stage *over[] = { &stage_mount_ns, &stage_over_mount_ns }, *out[2];
+	struct byoc_error err = { 0 };
+	size_t n;
+
+	ck_assert_int_eq(byoc_stages_check(with, 2, need_mount_ns, 1, &err), 0);
+	ck_assert_int_eq(byoc_stages_check(with, 2, NULL, 0, &err), 0);
+	/* A stage that supersedes the one with the flag, and lacks it itself. */
+	n = byoc_stages_resolve(over, 2, out);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_lt(byoc_stages_check(out, n, need_mount_ns, 1, &err), 0);
+	ck_assert_int_eq(err.status, 125);
+	ck_assert_str_eq(err.stage, "mount");
+}
+END_TEST
+
+/* A hook that fails without filling err is named as such, not reported as an
+ * empty message; the parent's and the child's alike. */
+START_TEST(test_lifecycle_silent_failure_is_named)
+{
+	const struct byoc_stage *parent[] = { &stage_a, &stage_silent };
+	const struct byoc_stage *child[] = { &stage_silent_child };
+	struct byoc_error err = { 0 };
+	int status = -1;
+
+	ck_assert_int_lt(run(parent, 2, cmd_true, &status, &err), 0);
+	ck_assert_int_eq(err.status, 125);
+	ck_assert_str_eq(err.stage, "quiet");
+	ck_assert_msg(strstr(err.msg, "prepare failed (returned -1) without saying why") &&
+			      strstr(err.msg, "BYOC_SYS"),
+		      "saw \"%s\"", err.msg);
+	ck_assert_str_eq(events, "prepare:a prepare:silent cleanup:b cleanup:a | ");
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_lt(run(child, 1, cmd_true, &status, &err), 0);
+	ck_assert_int_eq(err.status, 125);
+	ck_assert_str_eq(err.stage, "chroot");
+	ck_assert_msg(strstr(err.msg, "child_setup failed (returned -1) without saying why"),
+		      "saw \"%s\"", err.msg);
 }
 END_TEST
 
@@ -751,6 +854,9 @@ int main(void)
 	tcase_add_test(tc, test_lifecycle_exec_statuses);
 	tcase_add_test(tc, test_lifecycle_forwards_signals);
 	tcase_add_test(tc, test_lifecycle_init_makes_command_pid_2);
+	tcase_add_test(tc, test_lifecycle_refuses_missing_namespace);
+	tcase_add_test(tc, test_stages_check_counts_only_the_resolved_list);
+	tcase_add_test(tc, test_lifecycle_silent_failure_is_named);
 	tcase_add_test(tc, test_container_ids_differ);
 	tcase_add_test(tc, test_cgroup_v2_files_and_subtree_control);
 	tcase_add_test(tc, test_cgroup_v2_root_and_enabled_controllers);

@@ -1,8 +1,22 @@
 /* Step 02: the container gets its own PIDs, hostname and IPC objects. */
+#define _GNU_SOURCE
+#include <sched.h>
+
 #include "driver.h"
 #include "stages.h"
 
 static const struct byoc_stage *const stages[] = { &byoc_stage_chroot, &byoc_stage_pidns };
+
+/* Without them the stages would act on the machine itself: sethostname()
+ * would rename it. */
+static const struct byoc_ns_need needs[] = {
+	{ CLONE_NEWPID, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
+	  "steps/02-pid-ns/README.md, \"Your task\"" },
+	{ CLONE_NEWUTS, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
+	  "steps/02-pid-ns/README.md, \"Your task\"" },
+	{ CLONE_NEWIPC, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
+	  "steps/02-pid-ns/README.md, \"Your task\"" },
+};
 
 int main(int argc, char **argv)
 {
@@ -11,6 +25,8 @@ int main(int argc, char **argv)
 		.options = BYOC_OPT_ROOTFS | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT,
 		.stages = stages,
 		.n_stages = sizeof(stages) / sizeof(stages[0]),
+		.needs = needs,
+		.n_needs = sizeof(needs) / sizeof(needs[0]),
 	};
 	return byoc_step_main(&step, argc, argv);
 }
