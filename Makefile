@@ -67,8 +67,8 @@ SELECTED_BINS := $(foreach s,$(SELECTED),$(OUT)/step-$(call num,$(s)))
 
 # The suites observe the runtime from outside; they are never sanitized.
 TESTS_OUT := $(BUILD)/tests
-HARNESS_SRCS := tests/harness.c tests/leaks.c tests/runner.c
-$(TESTS_OUT)/%.o: tests/%.c tests/harness.h tests/leaks.h
+HARNESS_SRCS := tests/harness.c tests/leaks.c tests/runner.c tests/slate.c
+$(TESTS_OUT)/%.o: tests/%.c tests/harness.h tests/leaks.h tests/slate.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(TESTS_OUT)/suite-%: $(TESTS_OUT)/step_%.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
@@ -107,6 +107,8 @@ $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: r
 endif
 endif
 as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD); exit $$s
+# Student code runs in throwaway mount (private), UTS and IPC namespaces.
+SANDBOX := tools/sandbox.sh
 
 .PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell \
 	format clean _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
@@ -160,22 +162,22 @@ _tests: _suites $(SELECTED_BINS)
 define step_target
 step-$(call num,$(1)):
 	@tools/deps.sh
-	@$$(call as_user,$$(MAKE) --no-print-directory _rootfs $(OUT)/step-$(call num,$(1)) && steps/$(1)/demo.sh $(OUT)/step-$(call num,$(1)))
+	@$$(call as_user,$$(MAKE) --no-print-directory _rootfs $(OUT)/step-$(call num,$(1)) && $(SANDBOX) steps/$(1)/demo.sh $(OUT)/step-$(call num,$(1)))
 endef
 $(foreach s,$(STEPS),$(eval $(call step_target,$(s))))
 
 shell:
 	@tools/deps.sh
-	@$(call as_user,$(MAKE) --no-print-directory _rootfs $(lastword $(SELECTED_BINS)) && $(lastword $(SELECTED_BINS)))
+	@$(call as_user,$(MAKE) --no-print-directory _rootfs $(lastword $(SELECTED_BINS)) && $(SANDBOX) $(lastword $(SELECTED_BINS)))
 
 test:
 	@tools/deps.sh
-	@$(call as_user,$(MAKE) --no-print-directory _suites && tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) "" $(SELECTED))
+	@$(call as_user,$(MAKE) --no-print-directory _suites && $(SANDBOX) tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) "" $(SELECTED))
 
 grade:
 	@tools/deps.sh
 	@rm -rf $(OUT) $(BUILD)/grade
-	@$(call as_user,$(MAKE) --no-print-directory _suites && tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) $(BUILD)/grade $(SELECTED))
+	@$(call as_user,$(MAKE) --no-print-directory _suites && $(SANDBOX) tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) $(BUILD)/grade $(SELECTED))
 
 check:
 	@tools/deps.sh

@@ -155,33 +155,54 @@ char *h_leak_snapshot(void)
 	return s;
 }
 
+/* Split a copy of `s` into sorted lines; l->v points into *copy. */
+static void split_sorted(const char *s, char **copy, struct lines *l)
+{
+	char *save = NULL;
+
+	*copy = strdup(s ? s : "");
+	if (!*copy)
+		abort();
+	for (char *line = strtok_r(*copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		add(l, line);
+	if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), cmp);
+}
+
+char *h_leak_added(const char *before, const char *after, const char *sep)
+{
+	struct lines b = { 0 }, a = { 0 }, extra = { 0 };
+	char *bcopy, *acopy, *s = NULL;
+	size_t i = 0, j = 0;
+
+	split_sorted(before, &bcopy, &b);
+	split_sorted(after, &acopy, &a);
+	/* A merge of two sorted lists: a line counts as many times as `after`
+	 * has it more often than `before` (a second mount on one point). */
+	while (j < a.n) {
+		int c = i < b.n ? strcmp(b.v[i], a.v[j]) : 1;
+		if (c < 0) {
+			i++;
+		} else if (c == 0) {
+			i++;
+			j++;
+		} else {
+			add(&extra, a.v[j++]);
+		}
+	}
+	if (extra.n)
+		s = join(&extra, sep);
+	free(extra.v);
+	free(a.v);
+	free(b.v);
+	free(acopy);
+	free(bcopy);
+	return s;
+}
+
 char *h_leak_diff(const char *before, const char *after)
 {
-	struct lines extra = { 0 };
-	char *copy = strdup(after), *save = NULL, *s;
-
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		const char *p = before;
-		size_t len = strlen(line);
-		bool found = false;
-		while ((p = strstr(p, line))) {
-			if ((p == before || p[-1] == '\n') && (p[len] == '\n' || p[len] == '\0')) {
-				found = true;
-				break;
-			}
-			p += len;
-		}
-		if (!found)
-			add(&extra, strdup(line));
-	}
-	free(copy);
-	if (extra.n == 0) {
-		free(extra.v);
-		return NULL;
-	}
-	s = join(&extra, "; ");
-	free_lines(&extra);
-	return s;
+	return h_leak_added(before, after, "; ");
 }
 
 static int remove_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)

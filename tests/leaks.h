@@ -8,8 +8,11 @@
  * The caller frees it. */
 char *h_leak_snapshot(void);
 
-/* The lines of `after` missing from `before`, joined with "; ", or NULL. */
+/* The lines of `after` missing from `before`, joined with "; ", or NULL. A
+ * line that `after` holds more often than `before` counts once per extra. */
 char *h_leak_diff(const char *before, const char *after);
+/* The same, joined with `sep`. */
+char *h_leak_added(const char *before, const char *after, const char *sep);
 
 /* Unmount (lazily, deepest first) whatever is mounted at or below `dir`. */
 void h_unmount_below(const char *dir);

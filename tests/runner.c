@@ -10,13 +10,17 @@
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "leaks.h"
+#include "slate.h"
 
 struct h_test {
 	const TTest *test;
@@ -33,7 +37,11 @@ struct h_suite {
 };
 
 static struct h_suite suite;
-static char *leaks_before;
+static struct h_slate slate; /* the machine before the current test */
+static char *rootfs_copy;    /* the rootfs as the run found it */
+/* Before what a test changed on the machine and the runner then undid. */
+#define LEFT_LABEL "expected the machine as the test found it; the test changed (now undone): "
+
 /* Check runs the test cases in the order they were added, one test each;
  * tcase_name() is not set in unchecked fixtures, so count instead. */
 static size_t current_test;
@@ -61,8 +69,8 @@ static void before_test(void)
 		perror("mkdtemp");
 		exit(2);
 	}
-	free(leaks_before);
-	leaks_before = h_leak_snapshot();
+	h_slate_free(&slate);
+	h_slate_take(&slate, h_rootfs);
 }
 
 static void next_test(void)
@@ -70,30 +78,51 @@ static void next_test(void)
 	current_test++;
 }
 
+/* Runs in the runner after the test's process has ended: whatever the test
+ * changed on the machine fails it, and is undone before the next test. */
 static void after_test(void)
 {
-	char *now = h_leak_snapshot();
 	struct h_test *t = &suite.tests[current_test];
 
-	t->leaked = h_leak_diff(leaks_before, now);
-	free(now);
+	/* What the test's process left running (a runtime it never finished,
+	 * after a failed assertion or a timeout) would hold its cgroups. */
+	h_slate_kill_orphans();
 	/* A stage that forgot to make / private may have mounted onto the
-	 * host's tree: take back what landed in the lab's own directories. */
+	 * tree: take back what landed in the lab's own directories. */
 	h_unmount_below(h_rootfs);
+	t->leaked = h_slate_restore(&slate, h_rootfs, rootfs_copy);
 	h_remove_tree(h_tmp);
 	next_test();
 }
 
-/* Runs in the test's own process, after a test body that passed: leaving
- * something behind on the host fails the test. */
-static void check_nothing_left(void)
+/* The runner and everything it starts live in throwaway mount, UTS and IPC
+ * namespaces (as tools/sandbox.sh makes them): whatever a wrong stage does to
+ * mounts, the hostname or IPC objects ends with the run. The first thing in
+ * a new mount namespace: make every mount private, so nothing propagates to
+ * the machine's (see mount_namespaces(7)). */
+static int enter_sandbox(void)
 {
-	char *now = h_leak_snapshot();
-	char *diff = h_leak_diff(leaks_before, now);
+	if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
+		fprintf(stderr,
+			"runner: unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC): %s: run as root "
+			"(sudo)\n",
+			strerror(errno));
+		return -1;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		fprintf(stderr, "runner: mount(/, MS_REC|MS_PRIVATE): %s\n", strerror(errno));
+		return -1;
+	}
+	/* Orphans of a test (a runtime it left running) become our children,
+	 * so that after_test() can find and end them; see prctl(2). */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	return 0;
+}
 
-	ck_assert_msg(diff == NULL, "expected the host as it was before the test; left behind: %s",
-		      diff);
-	free(now);
+static void drop_rootfs_copy(void)
+{
+	h_slate_drop_copy(rootfs_copy);
+	rootfs_copy = NULL;
 }
 
 static void json_string(FILE *f, const char *s)
@@ -185,6 +214,13 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	h_rootfs = rootfs;
+	if (enter_sandbox() < 0)
+		return 2;
+	/* Each test's changes to the rootfs on disk are repaired from this. */
+	rootfs_copy = h_slate_copy_rootfs(h_rootfs);
+	if (!rootfs_copy)
+		return 2;
+	atexit(drop_rootfs_copy);
 	/* A step that did not compile still gets a report: every test fails. */
 	bool not_built = realpath(h_bin, bin) == NULL || access(bin, X_OK) < 0;
 	if (!not_built)
@@ -199,7 +235,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < suite.n; i++) {
 		TCase *tc = tcase_create(suite.tests[i].test->name);
 		tcase_add_unchecked_fixture(tc, before_test, after_test);
-		tcase_add_checked_fixture(tc, NULL, check_nothing_left);
 		tcase_set_timeout(tc, 120);
 		tcase_add_test(tc, suite.tests[i].test);
 		suite_add_tcase(s, tc);
@@ -246,7 +281,7 @@ int main(int argc, char **argv)
 			if (t->msg && *t->msg)
 				print_indented("", t->msg);
 			if (t->leaked)
-				print_indented("left behind: ", t->leaked);
+				print_indented(LEFT_LABEL, t->leaked);
 			print_indented("read: ", t->hint);
 		}
 	}
@@ -271,7 +306,7 @@ int main(int argc, char **argv)
 			struct h_test *t = &suite.tests[i];
 			char *msg = NULL;
 			if (!t->passed && asprintf(&msg, "%s%s%s; read: %s", t->msg ? t->msg : "",
-						   t->leaked ? "; left behind: " : "",
+						   t->leaked ? "; " LEFT_LABEL : "",
 						   t->leaked ? t->leaked : "", t->hint) < 0)
 				abort();
 			fprintf(f, "%s\n  {\"name\": ", i ? "," : "");
