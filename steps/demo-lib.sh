@@ -5,10 +5,11 @@ if [ -t 1 ]; then bold=$'\e[1m' off=$'\e[0m'; else bold="" off=""; fi
 
 say() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
 
-# inside [OPTION...] SCRIPT: show the script, then run it in the container.
+# inside [OPTION...] SCRIPT: show the script, and the runtime's options if any,
+# then run it in the container.
 inside() {
-	local script=${*: -1}
-	printf '[container]$ %s\n' "$script"
+	local script=${*: -1} opts=${*:1:$#-1}
+	printf '[container%s]$ %s\n' "${opts:+ started with $opts}" "$script"
 	"$bin" "${@:1:$#-1}" -- /bin/sh -c "$script" 2>&1 | sed 's/^/  /'
 }
 

@@ -45,6 +45,7 @@ with_container --memory 48M --pids 20 --cpus 0.5 ':' show_limits
 
 say "memory: a hog that goes past --memory 32M is killed by the OOM killer"
 inside --memory 32M 'hog; echo "hog exited with status $?"'
+echo "The same, limited to 32M, with the figures the cgroup kept (--stats):"
 "$bin" --memory 32M --stats -- /bin/hog 2>&1 | sed 's/^/  /'
 echo "  (status 137 = 128 + SIGKILL; the cgroup counted the OOM kill)"
 
@@ -58,8 +59,11 @@ show_pids() {
 with_container --pids 16 'forkbomb' show_pids
 
 say "cpu: a busy loop for 1 s of wall time, with and without --cpus 0.25"
+echo "LIMITED to a quarter of a CPU (--cpus 0.25):"
 inside --cpus 0.25 'spin 1'
+echo "UNLIMITED (no --cpus), for comparison:"
 inside 'spin 1'
+echo "LIMITED again (--cpus 0.25), with the figures the cgroup kept (--stats):"
 "$bin" --cpus 0.25 --stats -- /bin/spin 1 2>&1 | sed 's/^/  /'
 
 say "Next"
