@@ -96,6 +96,11 @@ $(BUILD)/caps: tools/caps.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(CAP_LIBS)
 
+# For editors (clangd): every C file with the flags the rules above use.
+EDITOR_SRCS = $(wildcard lib/*.c steps/*.c steps/*/*.c solutions/*/*.c exercises/*/*.c tests/*.c)
+compile_commands.json: Makefile tools/compile-commands.sh $(EDITOR_SRCS)
+	@tools/compile-commands.sh $(CC) $(CPPFLAGS) $(CFLAGS) -- $(EDITOR_SRCS) >$@
+
 # ---------------------------------------------------------------------------
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
@@ -106,7 +111,7 @@ ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
 endif
 endif
-as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD); exit $$s
+as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD) compile_commands.json; exit $$s
 # Student code runs in throwaway mount (private), UTS and IPC namespaces.
 SANDBOX := tools/sandbox.sh
 
@@ -152,23 +157,23 @@ _rootfs: $(BUILD)/rootfs/.built
 
 build:
 	@$(call as_user,$(MAKE) --no-print-directory _build)
-_build: $(SELECTED_BINS)
+_build: $(SELECTED_BINS) compile_commands.json
 
 # Suites and rootfs only: tools/grade.sh builds each step's binary itself, so
 # that a step that does not compile still gets graded (zero) with the others.
-_suites: $(foreach s,$(SELECTED),$(call suite_bin,$(s))) $(BUILD)/rootfs/.built
+_suites: $(foreach s,$(SELECTED),$(call suite_bin,$(s))) $(BUILD)/rootfs/.built compile_commands.json
 _tests: _suites $(SELECTED_BINS)
 
 define step_target
 step-$(call num,$(1)):
 	@tools/deps.sh
-	@$$(call as_user,$$(MAKE) --no-print-directory _rootfs $(OUT)/step-$(call num,$(1)) && $(SANDBOX) steps/$(1)/demo.sh $(OUT)/step-$(call num,$(1)))
+	@$$(call as_user,$$(MAKE) --no-print-directory _rootfs compile_commands.json $(OUT)/step-$(call num,$(1)) && $(SANDBOX) steps/$(1)/demo.sh $(OUT)/step-$(call num,$(1)))
 endef
 $(foreach s,$(STEPS),$(eval $(call step_target,$(s))))
 
 shell:
 	@tools/deps.sh
-	@$(call as_user,$(MAKE) --no-print-directory _rootfs $(lastword $(SELECTED_BINS)) && $(SANDBOX) $(lastword $(SELECTED_BINS)))
+	@$(call as_user,$(MAKE) --no-print-directory _rootfs compile_commands.json $(lastword $(SELECTED_BINS)) && $(SANDBOX) $(lastword $(SELECTED_BINS)))
 
 test:
 	@tools/deps.sh

@@ -215,7 +215,8 @@ static void repair_rootfs(struct report *r, const char *before, const char *root
 	bool restore = false;
 
 	/* A path in both lists changed; one only in `gone` was removed. */
-	for (char *l = gone ? strtok_r(gone, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+	for (char *l = gone ? strtok_r(gone, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
 		note_file(r, &named, has_path(now, l) ? "changed" : "removed", l);
 		restore = true;
 	}
@@ -244,7 +245,8 @@ static void repair_rootfs(struct report *r, const char *before, const char *root
 		if (copy)
 			empty_dir(rootfs);
 		if (!copy || run_quiet(argv) != 0)
-			note(r, "the rootfs could not be restored: rebuild it with 'sudo make rootfs'");
+			note(r, "the rootfs could not be restored: rebuild it with 'sudo make "
+				"rootfs'");
 		free(src);
 	}
 	free(now);
@@ -337,8 +339,8 @@ static int longest_first(const void *a, const void *b)
 }
 
 /* Undo one kind of leftover, named by its snapshot line's first word. */
-static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mounts,
-		      char **cgroups, size_t *n_cgroups)
+static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mounts, char **cgroups,
+		      size_t *n_cgroups)
 {
 	char *arg = strchr(line, ' ');
 	long long key, id;
