@@ -76,6 +76,10 @@ $(TESTS_OUT)/suite-%: $(TESTS_OUT)/step_%.o $(patsubst tests/%.c,$(TESTS_OUT)/%.
 suite_bin = $(TESTS_OUT)/suite-$(subst -,_,$(1))
 SUITE_BINS := $(foreach s,$(STEPS),$(call suite_bin,$(s)))
 
+# The runner's clean slate, proven by tools/slate-proof.sh.
+$(TESTS_OUT)/slate-proof: $(TESTS_OUT)/slate_proof.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+
 $(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
 	$(CC) $(CFLAGS) -o $@ $^
 
@@ -190,7 +194,8 @@ check:
 
 # Internal pieces of `make check`.
 _check-build:
-	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests
+	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests \
+		$(TESTS_OUT)/slate-proof
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests
 _check-san-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions SAN=1 _tests $(BUILD)/solutions-san/unit-tests

@@ -119,8 +119,14 @@ static int enter_sandbox(void)
 	return 0;
 }
 
+static pid_t runner_pid;
+
+/* Check's test processes are forks of the runner that exit(): only the
+ * runner itself may remove the copy. */
 static void drop_rootfs_copy(void)
 {
+	if (getpid() != runner_pid)
+		return;
 	h_slate_drop_copy(rootfs_copy);
 	rootfs_copy = NULL;
 }
@@ -220,6 +226,7 @@ int main(int argc, char **argv)
 	rootfs_copy = h_slate_copy_rootfs(h_rootfs);
 	if (!rootfs_copy)
 		return 2;
+	runner_pid = getpid();
 	atexit(drop_rootfs_copy);
 	/* A step that did not compile still gets a report: every test fails. */
 	bool not_built = realpath(h_bin, bin) == NULL || access(bin, X_OK) < 0;

@@ -175,6 +175,19 @@ static void empty_dir(const char *dir)
 	nftw(dir, remove_visit, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
+static bool is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool empty = true;
+
+	while (d && empty && (e = readdir(d)))
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	if (d)
+		closedir(d);
+	return empty;
+}
+
 void h_slate_drop_copy(char *copy)
 {
 	if (!copy)
@@ -242,8 +255,11 @@ static void repair_rootfs(struct report *r, const char *before, const char *root
 		if (copy && asprintf(&src, "%s/.", copy) < 0)
 			abort();
 		const char *argv[] = { "cp", "-a", "--", src, rootfs, NULL };
-		if (copy)
+		/* Never empty the rootfs without a copy to fill it from. */
+		if (copy && !is_empty(copy))
 			empty_dir(rootfs);
+		else
+			copy = NULL;
 		if (!copy || run_quiet(argv) != 0)
 			note(r, "the rootfs could not be restored: rebuild it with 'sudo make "
 				"rootfs'");
@@ -400,20 +416,19 @@ void h_slate_free(struct h_slate *s)
 int h_slate_kill_orphans(void)
 {
 	char path[64];
-	int n = 0, pid;
+	int n = 0, pids[256];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
 	if ((f = fopen(path, "re"))) {
-		while (fscanf(f, "%d", &pid) == 1) {
-			kill(pid, SIGKILL);
-			n++;
-		}
+		while (n < 256 && fscanf(f, "%d", &pids[n]) == 1)
+			kill(pids[n++], SIGKILL);
 		fclose(f);
 	}
 	/* Reap them, and whatever else of ours has already ended. */
-	while (n > 0 && waitpid(-1, NULL, 0) > 0)
-		;
+	for (int i = 0; i < n; i++)
+		while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+			;
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
 	return n;

@@ -27,6 +27,7 @@ before=$(build/tests/leak-snapshot 2>/dev/null)
 
 prove "solutions, exercises and tests build with -Werror" make --no-print-directory -s _check-build
 prove "the library's unit tests pass" build/solutions/unit-tests
+prove "the runner names and undoes what a test changes on the machine" tools/slate-proof.sh
 for step in $steps; do
 	n=${step%%-*}
 	prove "step $step: every test passes against solutions/" \
