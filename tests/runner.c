@@ -1,5 +1,7 @@
 /* Runs one step's suite and grades it: a score table on stdout, and on
- * request a JSON report plus Check's own XML and TAP logs.
+ * request a JSON report plus Check's own XML and TAP logs. The runner works
+ * in namespaces of its own (enter_sandbox()), and gives each test a clean
+ * slate: what a test changes on the machine fails it and is undone (slate.h).
  *
  * Usage: runner --bin STEP_BINARY --rootfs DIR [--impl NAME] [--json FILE]
  *               [--xml FILE] [--tap FILE] [--expect-fail]
@@ -39,7 +41,7 @@ struct h_suite {
 static struct h_suite suite;
 static struct h_slate slate; /* the machine before the current test */
 static char *rootfs_copy;    /* the rootfs as the run found it */
-/* Before what a test changed on the machine and the runner then undid. */
+/* Precedes what a test changed on the machine, which the runner then undid. */
 #define LEFT_LABEL "expected the machine as the test found it; the test changed (now undone): "
 
 /* Check runs the test cases in the order they were added, one test each;
@@ -312,9 +314,11 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < suite.n; i++) {
 			struct h_test *t = &suite.tests[i];
 			char *msg = NULL;
-			if (!t->passed && asprintf(&msg, "%s%s%s; read: %s", t->msg ? t->msg : "",
-						   t->leaked ? "; " LEFT_LABEL : "",
-						   t->leaked ? t->leaked : "", t->hint) < 0)
+			const char *said = t->msg ? t->msg : "";
+			if (!t->passed &&
+			    asprintf(&msg, "%s%s%s%s; read: %s", said,
+				     *said && t->leaked ? "; " : "", t->leaked ? LEFT_LABEL : "",
+				     t->leaked ? t->leaked : "", t->hint) < 0)
 				abort();
 			fprintf(f, "%s\n  {\"name\": ", i ? "," : "");
 			json_string(f, t->test->name);

@@ -272,32 +272,58 @@ static void repair_rootfs(struct report *r, const char *before, const char *root
 
 /* ---- cgroups: kill what is inside, then remove, deepest first ---- */
 
+/* Whether `pid` is `ancestor` or one of its descendants, by the parent PIDs
+ * in /proc/PID/stat (field 4, after the name in parentheses). */
+static bool descends_from(pid_t pid, pid_t ancestor)
+{
+	for (int depth = 0; pid > 1 && depth < 64; depth++) {
+		char path[64], buf[512], *end;
+		int ppid = 0;
+		FILE *f;
+		if (pid == ancestor)
+			return true;
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		if (!(f = fopen(path, "re")))
+			return false;
+		end = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (!end || sscanf(end + 2, "%*c %d", &ppid) != 1)
+			return false;
+		pid = ppid;
+	}
+	return pid == ancestor;
+}
+
 /* Kill every process of the cgroup `dir` and wait until each has gone; a
- * pidfd becomes readable when its process exits (see pidfd_open(2)). */
+ * pidfd becomes readable when its process exits (see pidfd_open(2)).
+ * Returns how many there were, or -1 (killing none) if one of them is not
+ * the runner's: then the cgroup belongs to another run on this machine. */
 static int kill_cgroup_procs(const char *dir)
 {
 	char path[4200];
-	int killed = 0, pid;
+	int n = 0, pids[1024];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	if (!(f = fopen(path, "re")))
 		return 0;
-	while (fscanf(f, "%d", &pid) == 1) {
-		int fd;
-		if (pid == getpid())
-			continue;
-		fd = (int)syscall(SYS_pidfd_open, pid, 0);
-		kill(pid, SIGKILL);
-		killed++;
+	while (n < 1024 && fscanf(f, "%d", &pids[n]) == 1)
+		if (pids[n] != getpid())
+			n++;
+	fclose(f);
+	for (int i = 0; i < n; i++)
+		if (!descends_from(pids[i], getpid()))
+			return -1;
+	for (int i = 0; i < n; i++) {
+		int fd = (int)syscall(SYS_pidfd_open, pids[i], 0);
+		kill(pids[i], SIGKILL);
 		if (fd >= 0) {
 			struct pollfd p = { fd, POLLIN, 0 };
 			poll(&p, 1, 5000);
 			close(fd);
 		}
 	}
-	fclose(f);
-	return killed;
+	return n;
 }
 
 static int by_depth(const void *a, const void *b)
@@ -317,6 +343,8 @@ static void remove_cgroups(struct report *r, char **paths, size_t n)
 	qsort(paths, n, sizeof(*paths), by_depth);
 	for (size_t i = 0; i < n; i++) {
 		int killed = kill_cgroup_procs(paths[i]);
+		if (killed < 0)
+			continue; /* not this test's */
 		/* A process that just exited may still hold the cgroup for a
 		 * moment: one more round after its pidfd fired. */
 		if (rmdir(paths[i]) < 0 && errno == EBUSY && kill_cgroup_procs(paths[i]) >= 0)
@@ -369,13 +397,15 @@ static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mou
 		mounts[(*n_mounts)++] = arg;
 	} else if (strcmp(line, "cgroup") == 0) {
 		cgroups[(*n_cgroups)++] = arg;
-	} else if (strcmp(line, "link") == 0) {
-		const char *argv[] = { "ip", "link", "delete", arg, NULL };
-		note(r, "network link %s%s", arg, run_quiet(argv) ? " (could not be deleted)" : "");
-	} else if (strcmp(line, "netns") == 0) {
-		const char *argv[] = { "ip", "netns", "delete", arg, NULL };
-		note(r, "network namespace %s%s", arg,
-		     run_quiet(argv) ? " (could not be deleted)" : "");
+	} else if (strcmp(line, "link") == 0 || strcmp(line, "netns") == 0) {
+		/* Links and network namespaces are the whole machine's: delete
+		 * only the lab's, named byoc..., and name the others. */
+		bool link = strcmp(line, "link") == 0, ours = strstr(arg, "byoc") != NULL;
+		const char *argv[] = { "ip", link ? "link" : "netns", "delete", arg, NULL };
+		note(r, "network %s %s%s", link ? "link" : "namespace", arg,
+		     !ours	       ? " (not named byoc...: left alone)"
+		     : run_quiet(argv) ? " (could not be deleted)"
+				       : "");
 	} else if (strcmp(line, "state") == 0) {
 		char *dir;
 		if (asprintf(&dir, "/run/byoc/%s", arg) < 0)

@@ -94,7 +94,8 @@ END_TEST
 
 START_TEST(test_slate_rootfs_changed)
 {
-	char *passwd = h_printf("%s/etc/passwd", h_rootfs), *group = h_printf("%s/etc/group", h_rootfs);
+	char *passwd = h_printf("%s/etc/passwd", h_rootfs),
+	     *group = h_printf("%s/etc/group", h_rootfs);
 
 	ck_assert(chmod(passwd, 0600) == 0);
 	ck_assert(unlink(group) == 0);
@@ -108,7 +109,8 @@ START_TEST(test_slate_all_undone)
 {
 	char host[65] = "", *dir = proof_cgroup();
 	char *added = h_printf("%s/%s", h_rootfs, NAME);
-	char *passwd = h_printf("%s/etc/passwd", h_rootfs), *group = h_printf("%s/etc/group", h_rootfs);
+	char *passwd = h_printf("%s/etc/passwd", h_rootfs),
+	     *group = h_printf("%s/etc/group", h_rootfs);
 	struct stat st;
 	FILE *f = fopen("/proc/sysvipc/msg", "re");
 	char line[512];
