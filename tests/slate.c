@@ -402,10 +402,15 @@ static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mou
 		 * only the lab's, named byoc..., and name the others. */
 		bool link = strcmp(line, "link") == 0, ours = strstr(arg, "byoc") != NULL;
 		const char *argv[] = { "ip", link ? "link" : "netns", "delete", arg, NULL };
+		char *path;
+		if (asprintf(&path, "%s/%s", link ? "/sys/class/net" : "/run/netns", arg) < 0)
+			abort();
+		/* Deleting one end of a veth pair deletes the other. */
+		bool gone = ours && (run_quiet(argv) == 0 || access(path, F_OK) != 0);
+		const char *how = gone ? "" : " (could not be deleted)";
 		note(r, "network %s %s%s", link ? "link" : "namespace", arg,
-		     !ours	       ? " (not named byoc...: left alone)"
-		     : run_quiet(argv) ? " (could not be deleted)"
-				       : "");
+		     ours ? how : " (not named byoc...: left alone)");
+		free(path);
 	} else if (strcmp(line, "state") == 0) {
 		char *dir;
 		if (asprintf(&dir, "/run/byoc/%s", arg) < 0)
