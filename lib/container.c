@@ -99,16 +99,21 @@ static const struct {
 	  "its root would be the machine's root" },
 };
 
+static const char *ns_field(unsigned long flag, size_t field)
+{
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+		if (namespaces[i].flag == flag)
+			return field == 0   ? namespaces[i].name
+			       : field == 1 ? namespaces[i].what
+					    : namespaces[i].risk;
+	return NULL;
+}
+
 const char *byoc_ns_describe(unsigned long flag, const char **flag_name)
 {
-	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
-		if (namespaces[i].flag == flag) {
-			if (flag_name)
-				*flag_name = namespaces[i].name;
-			return namespaces[i].what;
-		}
-	}
-	return NULL;
+	if (flag_name && ns_field(flag, 0))
+		*flag_name = ns_field(flag, 0);
+	return ns_field(flag, 1);
 }
 
 int byoc_stages_check(const struct byoc_stage *const *stages, size_t n,
@@ -120,21 +125,19 @@ int byoc_stages_check(const struct byoc_stage *const *stages, size_t n,
 		flags |= stages[i]->clone_flags;
 	for (size_t i = 0; i < n_needs; i++) {
 		const struct byoc_ns_need *need = &needs[i];
-		const char *name = "CLONE_NEW?", *what = byoc_ns_describe(need->flag, &name);
-		const char *risk = "the container would share it with the machine";
+		const char *name = ns_field(need->flag, 0), *what = ns_field(need->flag, 1);
+		const char *risk = ns_field(need->flag, 2);
 
 		if (flags & need->flag)
 			continue;
-		for (size_t j = 0; j < sizeof(namespaces) / sizeof(namespaces[0]); j++)
-			if (namespaces[j].flag == need->flag)
-				risk = namespaces[j].risk;
 		fill_stage(err, need->stage);
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 				      "refused before anything ran: no stage asks clone() for a %s "
 				      "(%s), so %s: add it to .clone_flags of stage %s in %s; read "
 				      "%s",
-				      what ? what : "namespace", name, risk, need->stage,
-				      need->source, need->lesson);
+				      what ? what : "namespace", name ? name : "CLONE_NEW?",
+				      risk ? risk : "the container would share it with the machine",
+				      need->stage, need->source, need->lesson);
 	}
 	return 0;
 }

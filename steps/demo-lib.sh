@@ -15,7 +15,9 @@ inside() {
 
 # Stop, with the lesson's pointer, unless the container's / is the rootfs.
 require_rootfs() { # require_rootfs STEP FILE FUNCTION
-	"$bin" -- /bin/sh -c '[ -e /etc/byoc-rootfs ]' 2>/dev/null && return 0
+	local said
+	said=$("$bin" -- /bin/sh -c '[ -e /etc/byoc-rootfs ]' 2>&1) && return 0
+	[ -n "$said" ] && printf 'The runtime said:\n  %s\n' "$said"
 	echo "The command did not run inside the lab's rootfs: $3 in exercises/$1/$2"
 	echo "is still a TODO. Read steps/$1/README.md, \"Your task\", and run 'sudo make step-${1%%-*}' again."
 	exit 1
