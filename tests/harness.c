@@ -169,9 +169,13 @@ static int group_members(pid_t pgid, pid_t except)
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 		if (!(f = fopen(path, "re")))
 			continue;
-		/* Field 5 is the process group; the name in () may hold spaces. */
+		/* Field 3 is the state, field 5 the process group; the name in ()
+		 * may hold spaces. A zombie is dead, only not yet reaped (by the
+		 * runner, when its parent was the runtime): not a leftover. */
+		char state = 'Z';
 		if (fgets(buf, sizeof(buf), f) && strrchr(buf, ')') &&
-		    sscanf(strrchr(buf, ')') + 2, "%*c %*d %d", &pgrp) == 1 && pgrp == pgid)
+		    sscanf(strrchr(buf, ')') + 2, "%c %*d %d", &state, &pgrp) == 2 &&
+		    pgrp == pgid && state != 'Z')
 			n++;
 		fclose(f);
 	}
