@@ -67,7 +67,7 @@ SELECTED_BINS := $(foreach s,$(SELECTED),$(OUT)/step-$(call num,$(s)))
 
 # The suites observe the runtime from outside; they are never sanitized.
 TESTS_OUT := $(BUILD)/tests
-HARNESS_SRCS := tests/harness.c tests/leaks.c tests/runner.c tests/slate.c
+HARNESS_SRCS := tests/harness.c tests/leaks.c tests/runner.c tests/slate.c tests/slate_rootfs.c
 $(TESTS_OUT)/%.o: tests/%.c tests/harness.h tests/leaks.h tests/slate.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@

@@ -1,3 +1,5 @@
+/* The clean slate (slate.h): what a test changed on the machine, named and
+ * undone; the rootfs on disk is slate_rootfs.c's. */
 #define _GNU_SOURCE
 #include "slate.h"
 
@@ -26,12 +28,7 @@
 
 #include "leaks.h"
 
-/* What changed, as "; "-separated items. */
-struct report {
-	char *text;
-};
-
-static void note(struct report *r, const char *fmt, ...)
+void h_note(struct h_report *r, const char *fmt, ...)
 {
 	char *item, *joined;
 	va_list ap;
@@ -47,8 +44,7 @@ static void note(struct report *r, const char *fmt, ...)
 	r->text = joined;
 }
 
-/* Run a program quietly; returns its exit status, or -1. */
-static int run_quiet(const char *const *argv)
+int h_run_quiet(const char *const *argv)
 {
 	int status;
 	pid_t pid = fork();
@@ -68,206 +64,6 @@ static int run_quiet(const char *const *argv)
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* ---- the rootfs: a manifest, and a copy to repair it from ---- */
-
-static FILE *manifest_out;
-static size_t manifest_skip;
-
-/* One line per file: the path, then what a stage could change about it. A
- * directory's size and times change with its entries: those are left out. */
-static int manifest_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	const char *rel = path + manifest_skip;
-	char target[4096] = "";
-	(void)flag, (void)ftw;
-
-	if (S_ISLNK(st->st_mode)) {
-		ssize_t n = readlink(path, target, sizeof(target) - 1);
-		target[n > 0 ? n : 0] = '\0';
-	}
-	fprintf(manifest_out, "%s\t%o %u:%u", *rel ? rel : "/", (unsigned)st->st_mode,
-		(unsigned)st->st_uid, (unsigned)st->st_gid);
-	if (S_ISREG(st->st_mode))
-		fprintf(manifest_out, " size %lld mtime %lld.%09ld", (long long)st->st_size,
-			(long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
-	else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-		fprintf(manifest_out, " dev %u:%u", major(st->st_rdev), minor(st->st_rdev));
-	else if (S_ISLNK(st->st_mode))
-		fprintf(manifest_out, " -> %s", target);
-	fputc('\n', manifest_out);
-	return 0;
-}
-
-static int cmp_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The manifest of `dir`, sorted; FTW_MOUNT: what is mounted below it is not
- * the rootfs on disk. */
-static char *manifest(const char *dir)
-{
-	char *text = NULL, *copy, *save = NULL, **v = NULL, *out, *p;
-	size_t len = 0, n = 0;
-
-	manifest_out = open_memstream(&text, &len);
-	if (!manifest_out)
-		abort();
-	manifest_skip = strlen(dir);
-	nftw(dir, manifest_visit, 16, FTW_PHYS | FTW_MOUNT);
-	fclose(manifest_out);
-	copy = strdup(text);
-	v = calloc(len / 8 + 2, sizeof(*v));
-	if (!copy || !v)
-		abort();
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		v[n++] = l;
-	qsort(v, n, sizeof(*v), cmp_lines);
-	p = out = calloc(1, len + 1);
-	if (!out)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s\n", v[i]);
-	free(v);
-	free(copy);
-	free(text);
-	return out;
-}
-
-char *h_slate_copy_rootfs(const char *rootfs)
-{
-	char *copy = strdup("/tmp/byoc-rootfs-copy-XXXXXX"), *src;
-
-	if (!copy || !mkdtemp(copy)) {
-		fprintf(stderr, "runner: mkdtemp(/tmp/byoc-rootfs-copy-*): %s\n", strerror(errno));
-		free(copy);
-		return NULL;
-	}
-	if (asprintf(&src, "%s/.", rootfs) < 0)
-		abort();
-	const char *argv[] = { "cp", "-a", "--", src, copy, NULL };
-	if (run_quiet(argv) != 0) {
-		fprintf(stderr, "runner: cp -a %s %s failed: is the disk full?\n", src, copy);
-		h_slate_drop_copy(copy);
-		copy = NULL;
-	}
-	free(src);
-	return copy;
-}
-
-static int remove_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)ftw;
-	if (ftw->level == 0)
-		return 0; /* the directory itself stays */
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
-/* Remove what is in `dir`, never leaving its file system. */
-static void empty_dir(const char *dir)
-{
-	nftw(dir, remove_visit, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
-}
-
-static bool is_empty(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	bool empty = true;
-
-	while (d && empty && (e = readdir(d)))
-		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-	if (d)
-		closedir(d);
-	return empty;
-}
-
-void h_slate_drop_copy(char *copy)
-{
-	if (!copy)
-		return;
-	empty_dir(copy);
-	rmdir(copy);
-	free(copy);
-}
-
-/* Whether `manifest` has a line for the path that `line` starts with. */
-static bool has_path(const char *manifest, const char *line)
-{
-	size_t plen = strcspn(line, "\t");
-
-	for (const char *p = manifest; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-		if (strncmp(p, line, plen + 1) == 0)
-			return true;
-	return false;
-}
-
-/* Name a few of the rootfs's changes, then how many more. */
-static void note_file(struct report *r, size_t *named, const char *what, const char *line)
-{
-	if ((*named)++ < 5)
-		note(r, "%s %.*s in the rootfs", what, (int)strcspn(line, "\t"), line);
-}
-
-/* Name each file added, removed or changed; remove the added ones, and if
- * any was removed or changed, put the whole copy back (a few MB: faster and
- * surer than mending file by file). */
-static void repair_rootfs(struct report *r, const char *before, const char *rootfs,
-			  const char *copy)
-{
-	char *now = manifest(rootfs);
-	char *gone = h_leak_added(now, before, "\n"), *added = h_leak_added(before, now, "\n");
-	char *save = NULL, *lines[4096];
-	size_t n = 0, named = 0;
-	bool restore = false;
-
-	/* A path in both lists changed; one only in `gone` was removed. */
-	for (char *l = gone ? strtok_r(gone, "\n", &save) : NULL; l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		note_file(r, &named, has_path(now, l) ? "changed" : "removed", l);
-		restore = true;
-	}
-	save = NULL;
-	for (char *l = added ? strtok_r(added, "\n", &save) : NULL; l && n < 4096;
-	     l = strtok_r(NULL, "\n", &save))
-		if (!has_path(before, l))
-			lines[n++] = l;
-	/* Deepest first: a path sorts after its directory. */
-	for (size_t i = n; i-- > 0;) {
-		char *path;
-		if (asprintf(&path, "%s%.*s", rootfs, (int)strcspn(lines[i], "\t"), lines[i]) < 0)
-			abort();
-		note_file(r, &named, "added", lines[i]);
-		if (remove(path) < 0 && errno != ENOENT)
-			restore = true;
-		free(path);
-	}
-	if (named > 5)
-		note(r, "and %zu more changes in the rootfs", named - 5);
-	if (restore) {
-		char *src = NULL;
-		if (copy && asprintf(&src, "%s/.", copy) < 0)
-			abort();
-		const char *argv[] = { "cp", "-a", "--", src, rootfs, NULL };
-		/* Never empty the rootfs without a copy to fill it from. */
-		if (copy && !is_empty(copy))
-			empty_dir(rootfs);
-		else
-			copy = NULL;
-		if (!copy || run_quiet(argv) != 0)
-			note(r, "the rootfs could not be restored: rebuild it with 'sudo make "
-				"rootfs'");
-		free(src);
-	}
-	free(now);
-	free(gone);
-	free(added);
 }
 
 /* ---- cgroups: kill what is inside, then remove, deepest first ---- */
@@ -338,7 +134,7 @@ static int by_depth(const void *a, const void *b)
 	return dy - dx;
 }
 
-static void remove_cgroups(struct report *r, char **paths, size_t n)
+static void remove_cgroups(struct h_report *r, char **paths, size_t n)
 {
 	qsort(paths, n, sizeof(*paths), by_depth);
 	for (size_t i = 0; i < n; i++) {
@@ -350,13 +146,13 @@ static void remove_cgroups(struct report *r, char **paths, size_t n)
 		if (rmdir(paths[i]) < 0 && errno == EBUSY && kill_cgroup_procs(paths[i]) >= 0)
 			rmdir(paths[i]);
 		if (killed)
-			note(r, "cgroup %s with %d process%s in it", paths[i], killed,
-			     killed == 1 ? "" : "es");
+			h_note(r, "cgroup %s with %d process%s in it", paths[i], killed,
+			       killed == 1 ? "" : "es");
 		else
-			note(r, "cgroup %s", paths[i]);
+			h_note(r, "cgroup %s", paths[i]);
 		if (access(paths[i], F_OK) == 0)
-			note(r, "which could not be removed: rmdir(%s): %s", paths[i],
-			     strerror(errno));
+			h_note(r, "which could not be removed: rmdir(%s): %s", paths[i],
+			       strerror(errno));
 	}
 }
 
@@ -383,8 +179,8 @@ static int longest_first(const void *a, const void *b)
 }
 
 /* Undo one kind of leftover, named by its snapshot line's first word. */
-static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mounts, char **cgroups,
-		      size_t *n_cgroups)
+static void undo_line(struct h_report *r, char *line, char **mounts, size_t *n_mounts,
+		      char **cgroups, size_t *n_cgroups)
 {
 	char *arg = strchr(line, ' ');
 	long long key, id;
@@ -406,10 +202,10 @@ static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mou
 		if (asprintf(&path, "%s/%s", link ? "/sys/class/net" : "/run/netns", arg) < 0)
 			abort();
 		/* Deleting one end of a veth pair deletes the other. */
-		bool gone = ours && (run_quiet(argv) == 0 || access(path, F_OK) != 0);
+		bool gone = ours && (h_run_quiet(argv) == 0 || access(path, F_OK) != 0);
 		const char *how = gone ? "" : " (could not be deleted)";
-		note(r, "network %s %s%s", link ? "link" : "namespace", arg,
-		     ours ? how : " (not named byoc...: left alone)");
+		h_note(r, "network %s %s%s", link ? "link" : "namespace", arg,
+		       ours ? how : " (not named byoc...: left alone)");
 		free(path);
 	} else if (strcmp(line, "state") == 0) {
 		char *dir;
@@ -417,7 +213,7 @@ static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mou
 			abort();
 		h_remove_tree(dir);
 		rmdir(dir);
-		note(r, "state directory %s", dir);
+		h_note(r, "state directory %s", dir);
 		free(dir);
 	} else if (sscanf(arg, "key %lld id %lld", &key, &id) == 2) {
 		if (strcmp(line, "ipc-msg") == 0)
@@ -426,7 +222,7 @@ static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mou
 			semctl((int)id, 0, IPC_RMID);
 		else if (strcmp(line, "ipc-shm") == 0)
 			shmctl((int)id, IPC_RMID, NULL);
-		note(r, "System V %s object, key %lld", line + 4, key);
+		h_note(r, "System V %s object, key %lld", line + 4, key);
 	}
 }
 
@@ -435,7 +231,7 @@ static void undo_line(struct report *r, char *line, char **mounts, size_t *n_mou
 void h_slate_take(struct h_slate *s, const char *rootfs)
 {
 	s->leaks = h_leak_snapshot();
-	s->rootfs = rootfs ? manifest(rootfs) : NULL;
+	s->rootfs = rootfs ? h_rootfs_manifest(rootfs) : NULL;
 	if (gethostname(s->hostname, sizeof(s->hostname)) < 0)
 		s->hostname[0] = '\0';
 	s->hostname[sizeof(s->hostname) - 1] = '\0';
@@ -471,7 +267,7 @@ int h_slate_kill_orphans(void)
 
 char *h_slate_restore(const struct h_slate *before, const char *rootfs, const char *copy)
 {
-	struct report r = { NULL };
+	struct h_report r = { NULL };
 	char *now = h_leak_snapshot(), *added = h_leak_added(before->leaks, now, "\n");
 	char *save = NULL, host[65] = "";
 	size_t n_lines = 0, n_mounts = 0, n_cgroups = 0;
@@ -489,18 +285,18 @@ char *h_slate_restore(const struct h_slate *before, const char *rootfs, const ch
 	/* The newest on top and the deepest first: detach each once. */
 	qsort(mounts, n_mounts, sizeof(*mounts), longest_first);
 	for (size_t i = 0; i < n_mounts; i++) {
-		note(&r, "mount on %s", mounts[i]);
+		h_note(&r, "mount on %s", mounts[i]);
 		unescape(mounts[i]);
 		umount2(mounts[i], MNT_DETACH);
 	}
 
 	if (gethostname(host, sizeof(host) - 1) == 0 && strcmp(host, before->hostname) != 0) {
 		bool back = sethostname(before->hostname, strlen(before->hostname)) == 0;
-		note(&r, "the hostname changed from %s to %s%s", before->hostname, host,
-		     back ? "" : " and could not be restored");
+		h_note(&r, "the hostname changed from %s to %s%s", before->hostname, host,
+		       back ? "" : " and could not be restored");
 	}
 	if (rootfs && before->rootfs)
-		repair_rootfs(&r, before->rootfs, rootfs, copy);
+		h_rootfs_repair(&r, before->rootfs, rootfs, copy);
 
 	free(mounts);
 	free(cgroups);

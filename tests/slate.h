@@ -30,3 +30,15 @@ void h_slate_free(struct h_slate *s);
  * subreaper (see PR_SET_CHILD_SUBREAPER in prctl(2)), its orphans are ours.
  * Returns how many there were. */
 int h_slate_kill_orphans(void);
+
+/* Shared by slate.c and slate_rootfs.c. */
+struct h_report {
+	char *text; /* what changed, as "; "-separated items */
+};
+void h_note(struct h_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Run a program with its output discarded; returns its exit status, or -1. */
+int h_run_quiet(const char *const *argv);
+/* The sorted manifest of the files below `dir`, one line each. */
+char *h_rootfs_manifest(const char *dir);
+/* Name (in `r`) and undo the rootfs's changes since the manifest `before`. */
+void h_rootfs_repair(struct h_report *r, const char *before, const char *rootfs, const char *copy);
