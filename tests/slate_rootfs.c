@@ -91,7 +91,7 @@ char *h_slate_copy_rootfs(const char *rootfs)
 	}
 	if (asprintf(&src, "%s/.", rootfs) < 0)
 		abort();
-	const char *argv[] = { "cp", "-a", "--", src, copy, NULL };
+	const char *argv[] = { "cp", "-a", "--one-file-system", "--", src, copy, NULL };
 	if (h_run_quiet(argv) != 0) {
 		fprintf(stderr, "runner: cp -a %s %s failed: is the disk full?\n", src, copy);
 		h_slate_drop_copy(copy);
@@ -198,7 +198,7 @@ void h_rootfs_repair(struct h_report *r, const char *before, const char *rootfs,
 		char *src = NULL;
 		if (copy && asprintf(&src, "%s/.", copy) < 0)
 			abort();
-		const char *argv[] = { "cp", "-a", "--", src, rootfs, NULL };
+		const char *argv[] = { "cp", "-a", "--one-file-system", "--", src, rootfs, NULL };
 		/* Never empty the rootfs without a copy to fill it from. */
 		if (copy && !is_empty(copy))
 			empty_dir(rootfs);
