@@ -42,6 +42,15 @@ CAP_LIBS = $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS = $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS))
+
+# --init's PID 1 (steps/init.c): static, so that it runs in any rootfs, and
+# carried inside the runtime as bytes that lib/init.c execs from a memfd.
+INIT_BIN := $(BUILD)/init/byoc-init
+$(INIT_BIN): steps/init.c lib/init.h lib/error.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Os -static -s -o $@ $<
+$(OUT)/lib/init.o: $(INIT_BIN)
+$(OUT)/lib/init.o: CPPFLAGS += -DBYOC_INIT_PATH='"$(abspath $(INIT_BIN))"'
 $(OUT)/%.o: CFLAGS += $(if $(SAN),$(SANFLAGS))
 $(OUT)/exercises/%.o: CFLAGS += $(EXERCISE_CFLAGS)
 

@@ -21,12 +21,14 @@
 #include "cgroup.h"
 #include "error.h"
 #include "options.h"
+#include "state.h"
 
 struct byoc_container {
 	const struct byoc_options *opts;
-	char id[13]; /* 12 hex digits, unique per container */
-	pid_t pid;   /* the child, as the host numbers it; 0 before clone */
-	int sync_fd; /* this side's end of the sync socket */
+	char id[13];		 /* 12 hex digits, unique per container */
+	pid_t pid;		 /* the child, as the host numbers it; 0 before clone */
+	int sync_fd;		 /* this side's end of the sync socket */
+	struct byoc_state state; /* /run/byoc/<id>: its lock, its cgroups */
 
 	/* What stages work out in prepare() for later hooks to use. */
 	char hostname[65];		/* 02-pid-ns: the UTS name, at most HOST_NAME_MAX */
@@ -53,6 +55,10 @@ struct byoc_stage {
  * `n` entries. Returns how many stages remain. */
 size_t byoc_stages_resolve(const struct byoc_stage *const *in, size_t n,
 			   const struct byoc_stage **out);
+
+/* Make sure fds 0, 1 and 2 are open (on /dev/null where closed), so that no
+ * fd the runtime opens later lands on one of them. Call it first. */
+int byoc_stdio_ensure(struct byoc_error *err);
 
 /* Fill `c` for a new container: a fresh random id. */
 int byoc_container_init(struct byoc_container *c, const struct byoc_options *opts,
