@@ -285,8 +285,9 @@ static int died_before_exec(struct byoc_container *c, const char *stage, struct 
 	if (WIFSIGNALED(ws) && s.have_oom && s.oom_kills > 0)
 		byoc_error_set(err, BYOC_EXIT_RUNTIME,
 			       "the kernel's OOM killer killed the container (SIGKILL) before its "
-			       "command ran: --memory %.1f MiB is too small for the container's "
-			       "set-up; give more",
+			       "command ran: --memory (%llu bytes, %.1f MiB) is too small for the "
+			       "container's set-up; give more",
+			       (unsigned long long)c->opts->memory,
 			       (double)c->opts->memory / (1 << 20));
 	else if (WIFSIGNALED(ws))
 		byoc_error_set(err, BYOC_EXIT_RUNTIME,
