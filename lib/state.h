@@ -11,10 +11,11 @@
  * whole tree, never crossing into a mount.
  *
  * A container is dead when its lock is free. byoc_state_gc() removes the
- * cgroups and state of dead containers only. It holds <root>/.lock
- * exclusively while it looks; byoc_state_create() holds it shared from mkdir
- * to flock, so the clean-up never sees a directory whose lock is not taken
- * yet. */
+ * cgroups and state of dead containers only. It holds <root>/.lock while it
+ * looks, and byoc_state_create() holds it from its clean-up through mkdir to
+ * flock: so no clean-up ever sees a directory whose lock is not taken yet
+ * and mistakes it for a dead one. The kernel drops both locks of a runtime
+ * killed in between. */
 #pragma once
 
 #include "error.h"
