@@ -42,6 +42,15 @@ CAP_LIBS = $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS = $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS))
+
+# --init's PID 1 (steps/init.c): static, so that it runs in any rootfs, and
+# carried inside the runtime as bytes that lib/init.c execs from a memfd.
+INIT_BIN := $(BUILD)/init/byoc-init
+$(INIT_BIN): steps/init.c lib/init.h lib/error.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Os -static -s -o $@ $<
+$(OUT)/lib/init.o: $(INIT_BIN)
+$(OUT)/lib/init.o: CPPFLAGS += -DBYOC_INIT_PATH='"$(abspath $(INIT_BIN))"'
 $(OUT)/%.o: CFLAGS += $(if $(SAN),$(SANFLAGS))
 $(OUT)/exercises/%.o: CFLAGS += $(EXERCISE_CFLAGS)
 
@@ -73,6 +82,11 @@ $(TESTS_OUT)/%.o: tests/%.c tests/harness.h tests/leaks.h tests/slate.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(TESTS_OUT)/suite-%: $(TESTS_OUT)/step_%.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+# The runtime's own suite (not a step's, not graded): it walks README.md's
+# table of bad inputs.
+$(TESTS_OUT)/suite-runtime: $(TESTS_OUT)/runtime.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+$(TESTS_OUT)/runtime.o: CPPFLAGS += -DBYOC_README='"$(CURDIR)/README.md"'
 suite_bin = $(TESTS_OUT)/suite-$(subst -,_,$(1))
 SUITE_BINS := $(foreach s,$(STEPS),$(call suite_bin,$(s)))
 
@@ -96,6 +110,10 @@ $(BUILD)/rootfs/.built: rootfs/build.sh $(ROOTFS_PROGS)
 	rootfs/build.sh $(BUILD)/rootfs $(ROOTFS_PROGS)
 	@touch $@
 
+# make clean-host: the runtime's clean-up of dead containers, on demand.
+$(OUT)/clean-host: $(OUT)/tools/clean-host.o $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^
+
 $(BUILD)/caps: tools/caps.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(CAP_LIBS)
@@ -109,7 +127,7 @@ compile_commands.json: Makefile tools/compile-commands.sh $(EDITOR_SRCS)
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-ROOT_GOALS := step-% shell test grade check rootfs
+ROOT_GOALS := step-% shell test grade check rootfs clean-host soak
 ifneq ($(shell id -u),0)
 ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
@@ -120,7 +138,7 @@ as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD) compile_commands.json;
 SANDBOX := tools/sandbox.sh
 
 .PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell \
-	format clean _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
+	format clean clean-host soak _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
 
 help:
 	@echo "build-your-own-container: a Linux container in C, one kernel feature at a time"
@@ -137,6 +155,8 @@ help:
 	@echo "Maintainers"
 	@echo "  sudo make check           the lab's self-test: unit tests, solutions pass,"
 	@echo "                            skeletons fail, exercises match, sanitizers, no leaks"
+	@echo "  sudo make soak            1000 runs back to back and 50 at once, then a leak check"
+	@echo "  sudo make clean-host      remove the cgroups and state that killed runtimes left"
 	@echo "  make exercises            regenerate exercises/ from solutions/ (FORCE=1 to"
 	@echo "                            overwrite edited exercises)"
 	@echo "  make format               clang-format every C file"
@@ -195,10 +215,19 @@ check:
 # Internal pieces of `make check`.
 _check-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests \
-		$(TESTS_OUT)/slate-proof
+		$(TESTS_OUT)/slate-proof $(TESTS_OUT)/suite-runtime
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests
 _check-san-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions SAN=1 _tests $(BUILD)/solutions-san/unit-tests
+
+clean-host:
+	@$(call as_user,$(MAKE) --no-print-directory -s $(OUT)/clean-host)
+	@$(OUT)/clean-host
+
+soak:
+	@tools/deps.sh
+	@$(call as_user,$(MAKE) --no-print-directory IMPL=solutions _rootfs $(BUILD)/solutions/step-04 \
+		$(BUILD)/tests/leak-snapshot && tools/soak.sh $(BUILD)/solutions/step-04 1000 50)
 
 exercises:
 	@tools/mkexercises.sh exercises $(if $(FORCE),--force)

@@ -25,6 +25,7 @@ const char *const byoc_controller_names[BYOC_CG_COUNT] = { "memory", "pids", "cp
 void byoc_cgroup_defaults(struct byoc_cgroup *cg)
 {
 	memset(cg, 0, sizeof(*cg));
+	cg->journal_fd = -1;
 	cg->root = "/sys/fs/cgroup";
 	cg->self = "/proc/self/cgroup";
 	cg->mountinfo = "/proc/self/mountinfo";
@@ -121,18 +122,50 @@ static int v1_mount_point(const struct byoc_cgroup *cg, const char *controller, 
 	return -ENOENT;
 }
 
+/* Whether `path`'s directory is on a cgroup file system (v1 or v2), as
+ * opposed to the unit tests' fake tree of regular files. */
+static bool on_cgroupfs(const char *path)
+{
+	char dir[4200];
+	struct statfs st;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strrchr(path, '/') - path), path);
+	return statfs(dir, &st) == 0 &&
+	       (st.f_type == CGROUP2_SUPER_MAGIC || st.f_type == 0x27e0eb /* CGROUP_SUPER_MAGIC */);
+}
+
 static int write_file(const char *path, const char *value, struct byoc_error *err)
 {
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(value);
 
 	byoc_log("write %s <- %s", path, value);
-	/* O_CREAT only matters for the unit tests' fake tree: cgroupfs has
-	 * every file it supports already. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* cgroupfs has every file it supports already, and refuses O_CREAT
+	 * with a misleading EACCES: create only in the unit tests' fake tree. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && strrchr(path, '/') && !on_cgroupfs(path))
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		const char *file = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "open(%s): ENOENT: the cgroup has no file %s: the %.*s "
+				      "controller is not enabled for it, or this kernel lacks that "
+				      "file (see 'sudo make doctor')",
+				      path, file, (int)strcspn(file, "."), file);
+	}
 	if (fd < 0 || write(fd, value, len) != (ssize_t)len)
 		return byoc_error_sys(err, errno, "write(%s, \"%s\")", path, value);
 	return 0;
+}
+
+/* Write the directory down in the state directory, then make it: a runtime
+ * killed in between leaves a journal line that names no directory, never a
+ * directory that no journal names. */
+static int make_dir(const struct byoc_cgroup *cg, const char *dir, struct byoc_error *err)
+{
+	if (cg->journal_fd >= 0 && dprintf(cg->journal_fd, "%s\n", dir) < 0)
+		return byoc_error_sys(err, errno, "write(state cgroups, %s)", dir);
+	return BYOC_SYS(err, mkdir(dir, 0755), "mkdir(%s)", dir);
 }
 
 static bool read_file(const char *path, char *buf, size_t len)
@@ -286,7 +319,7 @@ static int v2_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, un
 		if (snprintf(cg->dir[i], sizeof(cg->dir[i]), "%s/byoc-%s", parent, id) >=
 		    (int)sizeof(cg->dir[i]))
 			return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", parent);
-	if (BYOC_SYS(err, mkdir(cg->dir[0], 0755), "mkdir(%s)", cg->dir[0]) < 0) {
+	if (make_dir(cg, cg->dir[0], err) < 0) {
 		memset(cg->dir, 0, sizeof(cg->dir));
 		return -1;
 	}
@@ -322,7 +355,7 @@ static int v1_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, un
 			shared |= cg->dir[i][0] && strcmp(cg->dir[i], cg->dir[j]) == 0;
 		if (!cg->dir[i][0] || shared)
 			continue;
-		if (BYOC_SYS(err, mkdir(cg->dir[i], 0755), "mkdir(%s)", cg->dir[i]) < 0)
+		if (make_dir(cg, cg->dir[i], err) < 0)
 			return -1; /* byoc_cgroup_destroy() removes the ones made */
 		cg->created[i] = true;
 	}

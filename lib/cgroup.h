@@ -39,6 +39,9 @@ struct byoc_cgroup {
 	bool created[BYOC_CG_COUNT];
 	bool under_lab_parent;	  /* v2: placed in <root>/byoc, not beneath our own cgroup */
 	char enabled_at_root[64]; /* v2: controllers we enabled in the root's subtree_control */
+	/* Where each directory is written down before it is made (the state
+	 * directory's "cgroups", see state.h), or -1. */
+	int journal_fd;
 };
 
 struct byoc_cgroup_stats {

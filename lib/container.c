@@ -2,6 +2,7 @@
 #include "container.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -10,12 +11,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "exec.h"
 #include "init.h"
 #include "log.h"
 
@@ -26,9 +29,12 @@ struct clone_args_v2 {
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2) /* Linux 5.11; see close_range(2) */
+#endif
+
 /* Signals the runtime passes on to the container's command. */
-static const int forwarded_signals[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
-					 SIGUSR1, SIGUSR2, SIGWINCH };
+static const int forwarded_signals[] = { BYOC_FORWARDED_SIGNALS };
 
 static const char go_byte = 'G';
 
@@ -60,6 +66,49 @@ static int run_hook(int (*hook)(struct byoc_container *, struct byoc_error *),
 		err->status = BYOC_EXIT_RUNTIME;
 	fill_stage(err, s->name);
 	return r;
+}
+
+int byoc_stdio_ensure(struct byoc_error *err)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* open() returns the lowest free fd: this one. Not close-on-exec:
+		 * the container's command is to inherit it as its stdio. */
+		int got = open("/dev/null", O_RDWR);
+		if (got < 0)
+			return byoc_error_sys(err, errno, "open(/dev/null) for closed fd %d", fd);
+		if (got != fd) {
+			close(got);
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "open(/dev/null) for closed fd %d gave fd %d", fd,
+					      got);
+		}
+	}
+	return 0;
+}
+
+/* Whatever the caller left open (a host directory on fd 7, say) would let
+ * the command reach past pivot_root. Keep 0, 1 and 2 only: mark every other
+ * fd close-on-exec. The sync socket already is, so that it still reports a
+ * failed execve(). */
+static int close_inherited_fds(struct byoc_error *err)
+{
+	struct rlimit rl;
+
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+		return 0;
+	/* Before Linux 5.11: one fcntl() per possible fd. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return byoc_error_sys(err, errno, "getrlimit(RLIMIT_NOFILE)");
+	for (rlim_t fd = 3; fd < rl.rlim_cur && fd < (1u << 20); fd++) {
+		int flags = fcntl((int)fd, F_GETFD);
+		if (flags >= 0 && !(flags & FD_CLOEXEC) &&
+		    fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+			return byoc_error_sys(err, errno, "fcntl(%d, F_SETFD, FD_CLOEXEC)",
+					      (int)fd);
+	}
+	return 0;
 }
 
 size_t byoc_stages_resolve(const struct byoc_stage *const *in, size_t n,
@@ -151,6 +200,7 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 	c->opts = opts;
 	c->sync_fd = -1;
 	byoc_cgroup_defaults(&c->cgroup);
+	byoc_state_defaults(&c->state);
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return byoc_error_sys(err, errno, "getrandom(container id)");
 	for (size_t i = 0; i < sizeof(raw); i++)
@@ -178,8 +228,21 @@ static _Noreturn void child_fail(int fd, struct byoc_error *err)
 	_exit(err->status ? err->status : BYOC_EXIT_RUNTIME);
 }
 
-static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldmask,
-				 const sigset_t *waitset)
+/* Tell the parent which stage the child enters, so that it can name it if
+ * the child dies there. A note is a stage's name, shorter than a struct
+ * byoc_error, which is how the parent tells the two apart. */
+static void child_note(int fd, const char *stage)
+{
+	send(fd, stage, strlen(stage) + 1, MSG_NOSIGNAL);
+}
+
+static _Noreturn void child_fail_in(int fd, struct byoc_error *err, const char *stage)
+{
+	fill_stage(err, stage);
+	child_fail(fd, err);
+}
+
+static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldmask)
 {
 	static char path_env[] =
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -189,7 +252,6 @@ static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldma
 	const char *term = getenv("TERM");
 	char **argv = c->opts->command;
 	struct byoc_error err = { 0 };
-	int e;
 
 	/* A clean environment: the host's variables stay on the host. */
 	if (term) {
@@ -197,35 +259,39 @@ static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldma
 		envp[2] = term_env;
 	}
 	environ = envp; /* execvp() searches the PATH given here */
+	if (close_inherited_fds(&err) < 0)
+		child_fail_in(c->sync_fd, &err, "exec");
 
 	if (c->opts->init) {
-		/* PID 1 stays ours; the command runs as its child. The command's
-		 * copy of the sync socket reports its exec as ours would. */
+		/* PID 1 execs the init; the command runs as its child. Both
+		 * copies of the sync socket report: the parent reads EOF once
+		 * both execs have succeeded. */
+		int init_fd = byoc_init_load(&err);
+		if (init_fd < 0)
+			child_fail_in(c->sync_fd, &err, "init");
 		pid_t command = fork();
 		if (command < 0) {
 			byoc_error_sys(&err, errno, "fork(init)");
-			fill_stage(&err, "init");
-			child_fail(c->sync_fd, &err);
+			child_fail_in(c->sync_fd, &err, "init");
 		}
 		if (command > 0) {
-			close(c->sync_fd);
-			byoc_init_run(command, waitset);
+			byoc_init_exec(init_fd, command, envp, &err);
+			kill(command, SIGKILL);
+			child_fail_in(c->sync_fd, &err, "init");
 		}
+		close(init_fd);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	}
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	byoc_log("execve(%s)", argv[0]);
+	child_note(c->sync_fd, "exec");
 	execvp(argv[0], argv);
-
-	e = errno;
-	byoc_error_sys(&err, e, "execve(%s)", argv[0]);
-	err.status = (e == ENOENT || e == ENOTDIR) ? BYOC_EXIT_NOT_FOUND : BYOC_EXIT_CANNOT_RUN;
-	fill_stage(&err, "exec");
-	child_fail(c->sync_fd, &err);
+	byoc_exec_error(argv[0], errno, &err);
+	child_fail_in(c->sync_fd, &err, "exec");
 }
 
 static _Noreturn void child_main(struct byoc_container *c, const struct byoc_stage **stages,
-				 size_t n, const sigset_t *oldmask, const sigset_t *waitset)
+				 size_t n, const sigset_t *oldmask)
 {
 	struct byoc_error err = { 0 };
 	char go;
@@ -240,10 +306,11 @@ static _Noreturn void child_main(struct byoc_container *c, const struct byoc_sta
 	for (size_t i = 0; i < n; i++) {
 		if (!stages[i]->child_setup)
 			continue;
+		child_note(c->sync_fd, stages[i]->name);
 		if (run_hook(stages[i]->child_setup, c, stages[i], "child_setup", &err) < 0)
 			child_fail(c->sync_fd, &err);
 	}
-	child_exec(c, oldmask, waitset);
+	child_exec(c, oldmask);
 }
 
 /* Wait for the child to end, passing on the signals the runtime receives.
@@ -294,6 +361,71 @@ static void reap(pid_t pid, bool kill_it)
 		;
 }
 
+/* The child died before its command ran: say in which stage, and what
+ * killed it. */
+static int died_before_exec(struct byoc_container *c, const char *stage, struct byoc_error *err)
+{
+	struct byoc_cgroup_stats s;
+	int ws = 0;
+
+	while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	byoc_cgroup_stats(&c->cgroup, &s);
+	if (WIFSIGNALED(ws) && s.have_oom && s.oom_kills > 0)
+		byoc_error_set(err, BYOC_EXIT_RUNTIME,
+			       "the kernel's OOM killer killed the container (SIGKILL) before its "
+			       "command ran: --memory (%llu bytes, %.1f MiB) is too small for the "
+			       "container's set-up; give more",
+			       (unsigned long long)c->opts->memory,
+			       (double)c->opts->memory / (1 << 20));
+	else if (WIFSIGNALED(ws))
+		byoc_error_set(err, BYOC_EXIT_RUNTIME,
+			       "signal %d (%s) killed the container before its command ran",
+			       WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+	else
+		byoc_error_set(err, BYOC_EXIT_RUNTIME,
+			       "the container exited with status %d before its command ran",
+			       WEXITSTATUS(ws));
+	fill_stage(err, stage);
+	return -EINVAL;
+}
+
+/* Read the child's notes until a failure report, or EOF: the sync socket is
+ * close-on-exec, so EOF means that execve() succeeded or that the child
+ * died; the last note says which, and where. Returns 0 once the command
+ * runs. */
+static int await_exec(struct byoc_container *c, int fd, struct byoc_error *err)
+{
+	char stage[sizeof(err->stage)] = "lifecycle";
+
+	for (;;) {
+		union {
+			struct byoc_error report;
+			char note[sizeof(struct byoc_error)];
+		} m;
+		ssize_t got = recv(fd, &m, sizeof(m), 0);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int r = byoc_error_sys(err, errno, "recv(sync socket)");
+			reap(c->pid, true);
+			return r;
+		}
+		if (got == (ssize_t)sizeof(m.report)) {
+			*err = m.report;
+			reap(c->pid, false);
+			return -EINVAL;
+		}
+		if (got == 0)
+			break;
+		snprintf(stage, sizeof(stage), "%.*s", (int)got, m.note);
+	}
+	if (strcmp(stage, "exec") == 0)
+		return 0;
+	return died_before_exec(c, stage, err);
+}
+
 int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const *stages, size_t n,
 		       int *status, struct byoc_error *err)
 {
@@ -303,7 +435,6 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	unsigned long flags = 0;
 	size_t count, started = 0;
 	int fds[2], r = 0;
-	ssize_t got;
 
 	if (!list)
 		return byoc_error_sys(err, ENOMEM, "calloc");
@@ -323,6 +454,11 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	 * for us, and its exit status would be lost; see wait(2). */
 	signal(SIGCHLD, SIG_DFL);
 	sigprocmask(SIG_BLOCK, &waitset, &oldmask);
+
+	r = byoc_state_create(&c->state, c->id, err);
+	if (r < 0)
+		goto out_stage_lifecycle;
+	c->cgroup.journal_fd = c->state.cgroups_fd;
 
 	for (; started < count; started++) {
 		const struct byoc_stage *s = list[started];
@@ -351,7 +487,7 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	if (c->pid == 0) {
 		close(parent_fd);
 		c->sync_fd = fds[1];
-		child_main(c, list, count, &oldmask, &waitset);
+		child_main(c, list, count, &oldmask);
 	}
 	close(fds[1]);
 	c->sync_fd = parent_fd;
@@ -371,19 +507,9 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 		reap(c->pid, true);
 		goto out_stage_lifecycle;
 	}
-	/* The child's end is close-on-exec: EOF means execve() succeeded. */
-	do
-		got = recv(parent_fd, err, sizeof(*err), 0);
-	while (got < 0 && errno == EINTR);
-	if (got != 0) {
-		if (got != (ssize_t)sizeof(*err))
-			r = byoc_error_set(err, BYOC_EXIT_RUNTIME,
-					   "the container died before it could run the command");
-		else
-			r = -EINVAL;
-		reap(c->pid, false);
+	r = await_exec(c, parent_fd, err);
+	if (r < 0)
 		goto out;
-	}
 	r = wait_forwarding(c, &waitset, status, err);
 	if (r < 0)
 		reap(c->pid, true);
@@ -399,6 +525,8 @@ out:
 			list[started]->cleanup(c);
 		}
 	}
+	c->cgroup.journal_fd = -1;
+	byoc_state_remove(&c->state);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	c->sync_fd = -1;
 	return r < 0 ? r : 0;

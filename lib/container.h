@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "options.h"
+#include "state.h"
 
 /* A namespace that a step's container must have, declared by the step's
  * driver: which stage must ask clone() for it, in which file, and the lesson
@@ -37,9 +38,10 @@ struct byoc_container {
 	/* The namespaces the stages must create (see byoc_stages_check()). */
 	const struct byoc_ns_need *needs;
 	size_t n_needs;
-	char id[13]; /* 12 hex digits, unique per container */
-	pid_t pid;   /* the child, as the host numbers it; 0 before clone */
-	int sync_fd; /* this side's end of the sync socket */
+	char id[13];		 /* 12 hex digits, unique per container */
+	pid_t pid;		 /* the child, as the host numbers it; 0 before clone */
+	int sync_fd;		 /* this side's end of the sync socket */
+	struct byoc_state state; /* /run/byoc/<id>: its lock, its cgroups */
 
 	/* What stages work out in prepare() for later hooks to use. */
 	char hostname[65];		/* 02-pid-ns: the UTS name, at most HOST_NAME_MAX */
@@ -77,6 +79,10 @@ int byoc_stages_check(const struct byoc_stage *const *stages, size_t n,
 
 /* "mount namespace" for CLONE_NEWNS, and so on; NULL for another flag. */
 const char *byoc_ns_describe(unsigned long flag, const char **flag_name);
+
+/* Make sure fds 0, 1 and 2 are open (on /dev/null where closed), so that no
+ * fd the runtime opens later lands on one of them. Call it first. */
+int byoc_stdio_ensure(struct byoc_error *err);
 
 /* Fill `c` for a new container: a fresh random id. */
 int byoc_container_init(struct byoc_container *c, const struct byoc_options *opts,

@@ -2,36 +2,66 @@
 #include "init.h"
 
 #include <errno.h>
-#include <sys/wait.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "cleanup.h"
 #include "log.h"
 
-_Noreturn void byoc_init_run(pid_t command, const sigset_t *waitset)
-{
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(waitset, &si), ws;
-		pid_t pid;
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U /* Linux 6.3: executable even under vm.memfd_noexec=1 */
+#endif
 
-		if (sig < 0 && errno == EINTR)
+/* The static init program (steps/init.c), linked in as bytes: the Makefile
+ * builds it and names it in BYOC_INIT_PATH. */
+__asm__(".pushsection .rodata\n"
+	".balign 16\n"
+	"byoc_init_image:\n"
+	".incbin \"" BYOC_INIT_PATH "\"\n"
+	"byoc_init_image_end:\n"
+	".popsection\n");
+extern const unsigned char byoc_init_image[], byoc_init_image_end[];
+
+int byoc_init_load(struct byoc_error *err)
+{
+	const unsigned char *p = byoc_init_image;
+	_cleanup_close_ int fd = -1;
+
+	fd = memfd_create("byoc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL) /* kernels before 6.3 know no MFD_EXEC */
+		fd = memfd_create("byoc-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return byoc_error_sys(err, errno,
+				      "memfd_create(byoc-init): the sysctl vm.memfd_noexec=2 "
+				      "forbids executable memfds");
+	while (p < byoc_init_image_end) {
+		ssize_t n = write(fd, p, (size_t)(byoc_init_image_end - p));
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (sig < 0)
-			_exit(BYOC_EXIT_RUNTIME);
-		if (sig != SIGCHLD) {
-			kill(command, sig);
-			continue;
-		}
-		/* One SIGCHLD may stand for several exits: reap until none is left. */
-		while ((pid = waitpid(-1, &ws, WNOHANG)) > 0) {
-			if (pid != command) {
-				byoc_log("init: reaped orphan %d", (int)pid);
-				continue;
-			}
-			int status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
-			byoc_log("init: the command exited with status %d", status);
-			_exit(status);
-		}
+		if (n <= 0)
+			return byoc_error_sys(err, errno, "write(memfd byoc-init)");
+		p += n;
 	}
+	/* Sealed, the copy can never change: not through /proc/1/exe, not by
+	 * anyone. See memfd_create(2) and fcntl(2), "File Sealing". */
+	if (BYOC_SYS(err,
+		     fcntl(fd, F_ADD_SEALS,
+			   F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE),
+		     "fcntl(memfd byoc-init, F_ADD_SEALS)") < 0)
+		return -1;
+	return byoc_steal_fd(&fd);
+}
+
+int byoc_init_exec(int fd, pid_t command, char *const envp[], struct byoc_error *err)
+{
+	char pid[16];
+	char *const argv[] = { "init", pid, NULL };
+
+	snprintf(pid, sizeof(pid), "%d", (int)command);
+	/* An ELF file runs from a close-on-exec fd; see execveat(2). */
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	return byoc_error_sys(err, errno, "execveat(memfd byoc-init)");
 }

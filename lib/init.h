@@ -1,11 +1,28 @@
-/* A minimal init for PID 1 of a PID namespace (--init). */
+/* --init: a minimal PID 1 for the container's PID namespace.
+ *
+ * PID 1 must show nothing of the host (see steps/02-pid-ns/README.md, "PID 1
+ * and the host's binary"): not the runtime's environment or command line in
+ * /proc/1/environ and /proc/1/cmdline, and no path to the runtime's binary in
+ * /proc/1/exe (runc's CVE-2019-5736 overwrote the host's runc through it). So
+ * PID 1 does not stay a fork of the runtime: it execs steps/init.c, a small
+ * static program built into the runtime, from a sealed memfd. */
 #pragma once
 
 #include <signal.h>
 #include <sys/types.h>
 
-/* Run as PID 1 with every signal of `waitset` blocked: pass those signals on
- * to `command`, reap every process that exits (orphans are reparented to
- * PID 1), and exit with the command's status once it has exited. Exiting
- * makes the kernel kill whatever is left in the namespace. */
-_Noreturn void byoc_init_run(pid_t command, const sigset_t *waitset);
+#include "error.h"
+
+/* The signals the runtime, and then the init, pass on to the command. */
+#define BYOC_FORWARDED_SIGNALS SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH
+
+/* A sealed, close-on-exec memfd holding the init program: nothing can write
+ * to it, and it belongs to no file system the container can reach. Returns
+ * the fd, or < 0 with `err` filled. */
+int byoc_init_load(struct byoc_error *err);
+
+/* Replace this process (PID 1, with SIGCHLD and the forwarded signals
+ * blocked) by the init loaded in `fd`, which waits for `command`, passes
+ * signals on to it, reaps orphans and exits with its status. `envp` becomes
+ * PID 1's whole environment. Returns only on failure, with `err` filled. */
+int byoc_init_exec(int fd, pid_t command, char *const envp[], struct byoc_error *err);

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,7 +72,18 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 		o->init = true;
 		return 0;
 	case BYOC_OPT_MEMORY:
-		return named(s, byoc_parse_size(value, &o->memory, err), err);
+		if (named(s, byoc_parse_size(value, &o->memory, err), err) < 0)
+			return -EINVAL;
+		/* Below this, the container's own set-up (its mounts, its page
+		 * tables) is OOM-killed before the command runs; docker refuses
+		 * below 6 MiB too. */
+		if (o->memory < BYOC_MEMORY_FLOOR)
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--memory %s is below the floor of %d MiB that a "
+					      "container needs to start: give --memory %dM or more",
+					      value, BYOC_MEMORY_FLOOR >> 20,
+					      BYOC_MEMORY_FLOOR >> 20);
+		return 0;
 	case BYOC_OPT_PIDS:
 		/* pids.max is an int in the kernel; 4194304 is PID_MAX_LIMIT. */
 		return named(s, byoc_parse_count(value, 1, 4194304, &o->pids, err), err);

@@ -35,6 +35,9 @@ struct byoc_option_spec {
 /* The table behind the parser, ending with an entry whose name is NULL. */
 extern const struct byoc_option_spec byoc_option_table[];
 
+/* The smallest --memory accepted, in bytes. */
+#define BYOC_MEMORY_FLOOR (6 << 20)
+
 struct byoc_options {
 	const char *rootfs;
 	const char *hostname; /* as given: the stage that sets it validates it */

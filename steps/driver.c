@@ -61,6 +61,10 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	struct byoc_container c;
 	int status = 0, r;
 
+	/* Before anything is opened: a closed stderr must not become the sync
+	 * socket, nor a log line go into it. */
+	if (byoc_stdio_ensure(&err) < 0)
+		return BYOC_EXIT_RUNTIME;
 	if (byoc_options_parse(argc, argv, allowed(step), step->name, BYOC_DEFAULT_ROOTFS,
 			       default_command, &opts, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.msg);

@@ -162,8 +162,7 @@ static void note_file(struct h_report *r, size_t *named, const char *what, const
 /* Name each file added, removed or changed; remove the added ones, and if
  * any was removed or changed, put the whole copy back (a few MB: faster and
  * surer than mending file by file). */
-void h_rootfs_repair(struct h_report *r, const char *before, const char *rootfs,
-			  const char *copy)
+void h_rootfs_repair(struct h_report *r, const char *before, const char *rootfs, const char *copy)
 {
 	char *now = h_rootfs_manifest(rootfs);
 	char *gone = h_leak_added(now, before, "\n"), *added = h_leak_added(before, now, "\n");
@@ -206,7 +205,7 @@ void h_rootfs_repair(struct h_report *r, const char *before, const char *rootfs,
 			copy = NULL;
 		if (!copy || h_run_quiet(argv) != 0)
 			h_note(r, "the rootfs could not be restored: rebuild it with 'sudo make "
-				"rootfs'");
+				  "rootfs'");
 		free(src);
 	}
 	free(now);

@@ -86,8 +86,8 @@ END_TEST
 
 START_TEST(test_mount_ns_mountinfo_is_own)
 {
-	static const char want[] = "/ /dev /dev/pts /proc /sys /tmp \n"
-				   "devpts proc sysfs tmpfs tmpfs \n";
+	static const char want[] = "/ /dev /dev/pts /dev/shm /proc /sys /tmp \n"
+				   "devpts proc sysfs tmpfs tmpfs tmpfs \n";
 	struct h_run r;
 
 	/* Field 5 of mountinfo(5) is the mount point; after " - ", the type. */
@@ -214,8 +214,8 @@ END_TEST
 
 START_TEST(test_mount_ns_dev_is_minimal)
 {
-	static const char want[] = "fd full null ptmx pts random stderr stdin stdout tty urandom "
-				   "zero \n"
+	static const char want[] = "fd full null ptmx pts random shm stderr stdin stdout tty "
+				   "urandom zero \n"
 				   "/dev/full 1:7\n/dev/null 1:3\n/dev/random 1:8\n/dev/tty 5:0\n"
 				   "/dev/urandom 1:9\n/dev/zero 1:5\n";
 	struct h_run r;
@@ -318,11 +318,43 @@ START_TEST(test_mount_ns_sigkill_runtime_kills_container)
 	int gone = poll(&pfd, 1, 5000);
 	close(pidfd);
 	h_finish(&p, &r);
+	/* A killed runtime leaves its state directory for the next run to
+	 * remove (lib/state.h): run one. */
+	struct h_run next;
+	h_container_sh(&next, NULL, "exit 0", NULL);
+	h_run_free(&next);
 	ck_assert_msg(gone == 1,
 		      "expected the container (host PID %d) to die within 5 s of the "
 		      "runtime being SIGKILLed; it lived on",
 		      (int)child);
 	ck_assert_msg(r.status == 137, "expected the runtime's status 137; saw %d", r.status);
+	h_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_mount_ns_dev_shm_is_tmpfs)
+{
+	char flags[128] = "", type[32] = "", opts[256] = "", mode[16] = "", data[16] = "";
+	const char *size;
+	struct h_run r;
+
+	/* mountinfo(5): field 5 is the mount point, 6 its flags; after "-"
+	 * come the type, the source and the super options (size=...k). */
+	h_container_sh(&r, NULL,
+		       "awk '$5 == \"/dev/shm\" { for (i = 7; $i != \"-\"; i++); "
+		       "print $6, $(i + 1), $(i + 3) }' /proc/self/mountinfo; "
+		       "stat -c %a /dev/shm; echo x > /dev/shm/x && cat /dev/shm/x",
+		       NULL);
+	h_assert_ran_inside(&r);
+	sscanf(r.out, "%127s %31s %255s %15s %15s", flags, type, opts, mode, data);
+	size = strstr(opts, "size=");
+	ck_assert_msg(strstr(flags, "nosuid") && strstr(flags, "nodev") &&
+			      strstr(flags, "noexec") && strcmp(type, "tmpfs") == 0 && size &&
+			      atol(size + 5) > 0 && atol(size + 5) <= (1l << 20) &&
+			      strcmp(mode, "1777") == 0 && strcmp(data, "x") == 0,
+		      "expected /dev/shm to be a tmpfs (nosuid,nodev,noexec, a size of at most "
+		      "1 GiB, mode 1777) that the command can write to; saw (status %d):\n%s%s",
+		      r.status, r.out, r.err);
 	h_run_free(&r);
 }
 END_TEST
@@ -338,6 +370,7 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_mount_ns_breakout_fails, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_ps_sees_only_the_container, 2, HINT_MOUNTS);
 	h_add(s, test_mount_ns_dev_is_minimal, 3, HINT_DEV);
+	h_add(s, test_mount_ns_dev_shm_is_tmpfs, 1, HINT_DEV);
 	h_add(s, test_mount_ns_sys_is_read_only, 1, HINT_MOUNTS);
 	h_add(s, test_mount_ns_leaves_host_mounts_unchanged, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_bad_input_exit_statuses, 2, HINT_FAULTS);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -15,10 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "container.h"
 #include "error.h"
 #include "options.h"
 #include "parse.h"
+#include "state.h"
 
 /* ---- sizes and counts ---- */
 
@@ -831,6 +834,75 @@ START_TEST(test_container_ids_differ)
 }
 END_TEST
 
+/* ---- what the runtime leaves, and what it finds ---- */
+
+START_TEST(test_cgroup_missing_file_is_named)
+{
+	static const char *const dirs[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+					    "/sys/fs/cgroup/memory" };
+	struct byoc_cgroup cg;
+	struct byoc_error err = { 0 };
+	struct statfs st;
+
+	/* A real cgroup directory: cgroupfs refuses O_CREAT with EACCES, which
+	 * must not turn into "run as root". Nothing is written: the file is
+	 * not there. */
+	byoc_cgroup_defaults(&cg);
+	for (size_t i = 0; i < 3 && !cg.dir[BYOC_CG_MEMORY][0]; i++)
+		if (statfs(dirs[i], &st) == 0 && (st.f_type == 0x63677270 || st.f_type == 0x27e0eb))
+			snprintf(cg.dir[BYOC_CG_MEMORY], sizeof(cg.dir[0]), "%s", dirs[i]);
+	ck_assert_msg(cg.dir[BYOC_CG_MEMORY][0], "no cgroup file system under /sys/fs/cgroup");
+	ck_assert_int_lt(byoc_cgroup_write(&cg, BYOC_CG_MEMORY, "memory.byoc_missing", "1", &err),
+			 0);
+	ck_assert_msg(strstr(err.msg, "ENOENT") && strstr(err.msg, "no file memory.byoc_missing") &&
+			      strstr(err.msg, "memory controller") &&
+			      !strstr(err.msg, "run as root"),
+		      "saw \"%s\"", err.msg);
+}
+END_TEST
+
+START_TEST(test_state_gc_removes_the_dead_only)
+{
+	char root[] = "/tmp/byoc-unit-state-XXXXXX", path[256];
+	struct byoc_state live;
+	struct byoc_error err = { 0 };
+	struct stat st;
+
+	ck_assert(mkdtemp(root));
+	byoc_state_defaults(&live);
+	live.root = root;
+	ck_assert_int_eq(byoc_state_create(&live, "0123456789ab", &err), 0);
+	/* Dead: a lock nobody holds, and a journal naming a host directory that
+	 * is no cgroup of the lab's, which must stay untouched. */
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa", root);
+	ck_assert(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa/lock", root);
+	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa/cgroups", root);
+	FILE *f = fopen(path, "we");
+	fputs("/etc\n/sys/fs/cgroup/../../etc\n", f);
+	fclose(f);
+	/* Dead before it made its lock; and a name that is no id, kept. */
+	snprintf(path, sizeof(path), "%s/bbbbbbbbbbbb", root);
+	ck_assert(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/keep-me", root);
+	ck_assert(mkdir(path, 0700) == 0);
+
+	ck_assert_int_eq(byoc_state_gc(root, NULL, NULL, &err), 2);
+	ck_assert(stat("/etc", &st) == 0);
+	ck_assert(stat(live.dir, &st) == 0);
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa", root);
+	ck_assert(stat(path, &st) < 0);
+	snprintf(path, sizeof(path), "%s/keep-me", root);
+	ck_assert(stat(path, &st) == 0 && rmdir(path) == 0);
+	byoc_state_remove(&live);
+	ck_assert(stat(live.dir[0] ? live.dir : "/nonexistent/x", &st) < 0);
+	snprintf(path, sizeof(path), "%s/.lock", root);
+	unlink(path);
+	ck_assert_msg(rmdir(root) == 0, "rmdir(%s): %s: something was left", root, strerror(errno));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lib");
@@ -862,6 +934,8 @@ int main(void)
 	tcase_add_test(tc, test_cgroup_v2_root_and_enabled_controllers);
 	tcase_add_test(tc, test_cgroup_v2_missing_controller);
 	tcase_add_test(tc, test_options_bad_limits);
+	tcase_add_test(tc, test_cgroup_missing_file_is_named);
+	tcase_add_test(tc, test_state_gc_removes_the_dead_only);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);

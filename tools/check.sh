@@ -36,6 +36,10 @@ for step in $steps; do
 		"$(suite "$step")" --bin "build/exercises/step-$n" --rootfs "$rootfs" --impl exercises --expect-fail
 done
 prove "exercises/ is what solutions/ generates" make --no-print-directory -s check-exercises
+prove "the runtime's own tests pass (fds, stdio, --init, set-up deaths, stale state, README's table)" \
+	build/tests/suite-runtime --bin build/solutions/step-04 --rootfs "$rootfs" --impl solutions
+prove "soak: 200 runs back to back and 10 at once, nothing left" \
+	tools/soak.sh build/solutions/step-04 200 10
 
 prove "solutions build with -fsanitize=address,undefined" make --no-print-directory -s _check-san-build
 prove "the unit tests pass under the sanitizers" build/solutions-san/unit-tests

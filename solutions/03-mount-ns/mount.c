@@ -137,10 +137,30 @@ static int mount_dev(struct byoc_error *err)
 	return 0;
 }
 
+/* POSIX shared memory (shm_open(3)) and Python's multiprocessing live in
+ * /dev/shm; docker gives every container one. */
+static int mount_dev_shm(struct byoc_error *err)
+{
+	/* BEGIN SOLUTION: mkdir /dev/shm, and mount a tmpfs there (MS_NOSUID |
+	 * MS_NODEV | MS_NOEXEC, data "mode=1777,size=64m": anyone may create
+	 * files, as in /tmp, and the size is bounded).
+	 * Checked by test_mount_ns_dev_shm_is_tmpfs; explained in
+	 * steps/03-mount-ns/README.md, "Your task: a minimal /dev". */
+	if (BYOC_SYS(err, mkdir("/dev/shm", 0755), "mkdir(/dev/shm)") < 0)
+		return -1;
+	if (BYOC_SYS(err,
+		     mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			   "mode=1777,size=64m"),
+		     "mount(tmpfs, /dev/shm)") < 0)
+		return -1;
+	/* END SOLUTION */
+	return 0;
+}
+
 static int mount_child_setup(struct byoc_container *c, struct byoc_error *err)
 {
 	if (pivot_into_rootfs(c->opts->rootfs, err) < 0 || mount_proc(err) < 0 ||
-	    mount_dev(err) < 0 || mount_sys_and_tmp(err) < 0)
+	    mount_dev(err) < 0 || mount_dev_shm(err) < 0 || mount_sys_and_tmp(err) < 0)
 		return -1;
 	return 0;
 }

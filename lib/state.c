@@ -1,0 +1,227 @@
+#define _GNU_SOURCE
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "log.h"
+
+void byoc_state_defaults(struct byoc_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->root = "/run/byoc";
+	st->lock_fd = st->cgroups_fd = -1;
+}
+
+/* A container's id: 12 lowercase hex digits (byoc_container_init()). */
+static bool is_id(const char *name)
+{
+	return strlen(name) == 12 && strspn(name, "0123456789abcdef") == 12;
+}
+
+/* Remove `name` under `dirfd` and everything below it, never stepping onto
+ * another file system (a mount left inside stays, and so does its parent).
+ * `dev` is the file system to stay on; 0 takes the one `name` is on. */
+static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
+{
+	struct stat st;
+	struct dirent *e;
+	int fd, r = 0;
+	DIR *d;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	if ((dev && st.st_dev != dev) || depth > 32)
+		return -EBUSY;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			r = remove_tree(fd, e->d_name, st.st_dev, depth + 1) ?: r;
+	closedir(d);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
+}
+
+/* A journal line names a cgroup of ours: byoc-<id> below /sys/fs/cgroup. */
+static bool is_lab_cgroup(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return strncmp(path, "/sys/fs/cgroup/", 15) == 0 && !strstr(path, "/../") && base &&
+	       strncmp(base + 1, "byoc-", 5) == 0 && is_id(base + 6);
+}
+
+/* Kill and remove the cgroups a dead container's journal lists. Returns
+ * whether none of them is left. */
+static bool remove_cgroups(int dirfd, byoc_state_removed_fn removed, void *arg)
+{
+	_cleanup_close_ int fd = openat(dirfd, "cgroups", O_RDONLY | O_CLOEXEC);
+	_cleanup_fclose_ FILE *f = fd < 0 ? NULL : fdopen(byoc_steal_fd(&fd), "r");
+	char line[4096];
+	bool all_gone = true;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		struct byoc_cgroup cg;
+		char *slash;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!is_lab_cgroup(line) || access(line, F_OK) < 0)
+			continue;
+		byoc_cgroup_defaults(&cg);
+		snprintf(cg.dir[0], sizeof(cg.dir[0]), "%s", line);
+		cg.created[0] = true;
+		byoc_cgroup_destroy(&cg); /* kills what is left inside, then rmdir */
+		if (access(line, F_OK) == 0) {
+			all_gone = false;
+			continue;
+		}
+		byoc_log("state: removed cgroup %s", line);
+		if (removed)
+			removed("cgroup", line, arg);
+		/* cgroup v2's lab parent, <root>/byoc, goes once empty. */
+		slash = strrchr(line, '/');
+		*slash = '\0';
+		if (strcmp(strrchr(line, '/'), "/byoc") == 0)
+			rmdir(line);
+	}
+	return all_gone;
+}
+
+/* The clean-up proper, with <root>/.lock held exclusively. */
+static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed, void *arg,
+		     struct byoc_error *err)
+{
+	int count = 0, fd = dup(rootfd);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return byoc_error_sys(err, errno, "opendir(%s)", root);
+	}
+	while ((e = readdir(d))) {
+		_cleanup_close_ int dirfd = -1, lockfd = -1;
+		char path[4200];
+
+		if (!is_id(e->d_name))
+			continue;
+		dirfd = openat(rootfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dirfd < 0)
+			continue;
+		/* No lock file at all: its runtime died before creating it. */
+		lockfd = openat(dirfd, "lock", O_RDWR | O_CLOEXEC);
+		if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0)
+			continue; /* held: that runtime is alive */
+		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+		if (!remove_cgroups(dirfd, removed, arg))
+			continue; /* the next clean-up tries again */
+		if (remove_tree(rootfd, e->d_name, 0, 0) < 0)
+			continue;
+		byoc_log("state: removed %s (its runtime is gone)", path);
+		if (removed)
+			removed("state", path, arg);
+		count++;
+	}
+	closedir(d);
+	return count;
+}
+
+/* Open <root> (creating it) and take <root>/.lock exclusively. Returns the
+ * lock's fd and sets *rootfd, or < 0 with `err` filled. */
+static int lock_root(const char *root, int *rootfd, struct byoc_error *err)
+{
+	_cleanup_close_ int dfd = -1, lock = -1;
+
+	if (mkdir(root, 0755) < 0 && errno != EEXIST)
+		return byoc_error_sys(err, errno, "mkdir(%s)", root);
+	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", root);
+	lock = openat(dfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0)
+		return byoc_error_sys(err, errno, "open(%s/.lock)", root);
+	while (flock(lock, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return byoc_error_sys(err, errno, "flock(%s/.lock)", root);
+	*rootfd = byoc_steal_fd(&dfd);
+	return byoc_steal_fd(&lock);
+}
+
+int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
+		  struct byoc_error *err)
+{
+	_cleanup_close_ int rootfd = -1, lock = lock_root(root, &rootfd, err);
+
+	if (lock < 0)
+		return lock;
+	return gc_locked(root, rootfd, removed, arg, err);
+}
+
+int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *err)
+{
+	_cleanup_close_ int rootfd = -1, lock = lock_root(st->root, &rootfd, err);
+	_cleanup_close_ int dirfd = -1;
+	char path[sizeof(st->dir)];
+
+	if (lock < 0)
+		return lock;
+	/* A clean-up that fails leaves the leftovers for the next one; it
+	 * must not stop this container from starting. */
+	gc_locked(st->root, rootfd, NULL, NULL, &(struct byoc_error){ 0 });
+
+	snprintf(path, sizeof(path), "%s/%s", st->root, id);
+	if (BYOC_SYS(err, mkdirat(rootfd, id, 0700), "mkdir(%s)", path) < 0)
+		return -1;
+	snprintf(st->dir, sizeof(st->dir), "%s", path);
+	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", path);
+	st->lock_fd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (st->lock_fd < 0)
+		return byoc_error_sys(err, errno, "open(%s/lock)", path);
+	if (BYOC_SYS(err, flock(st->lock_fd, LOCK_EX | LOCK_NB), "flock(%s/lock)", path) < 0)
+		return -1;
+	st->cgroups_fd = openat(dirfd, "cgroups", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (st->cgroups_fd < 0)
+		return byoc_error_sys(err, errno, "open(%s/cgroups)", path);
+	return 0;
+}
+
+void byoc_state_remove(struct byoc_state *st)
+{
+	if (st->dir[0]) {
+		/* The lock goes last, so the directory is never unlocked while
+		 * it still lists cgroups. */
+		char path[4300];
+		snprintf(path, sizeof(path), "%s/cgroups", st->dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/lock", st->dir);
+		unlink(path);
+		if (remove_tree(AT_FDCWD, st->dir, 0, 0) < 0)
+			byoc_log("state: cannot remove %s: %s", st->dir, strerror(errno));
+		st->dir[0] = '\0';
+	}
+	if (st->cgroups_fd >= 0)
+		close(st->cgroups_fd);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	st->cgroups_fd = st->lock_fd = -1;
+}

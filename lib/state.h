@@ -1,0 +1,47 @@
+/* Each container's state directory, /run/byoc/<id>/, and the removal of what
+ * dead runtimes left behind.
+ *
+ * The directory holds:
+ *   lock     a file its runtime holds an flock(2) on for its whole life; the
+ *            kernel drops the lock when the runtime dies, however it dies;
+ *   cgroups  the container's cgroup directories, one a line, each written
+ *            before it is created.
+ * Later steps keep more there (an overlay's upper and work directories, a
+ * network address); whatever they add, the clean-up removes the directory's
+ * whole tree, never crossing into a mount.
+ *
+ * A container is dead when its lock is free. byoc_state_gc() removes the
+ * cgroups and state of dead containers only. It holds <root>/.lock while it
+ * looks, and byoc_state_create() holds it from its clean-up through mkdir to
+ * flock: so no clean-up ever sees a directory whose lock is not taken yet
+ * and mistakes it for a dead one. The kernel drops both locks of a runtime
+ * killed in between. */
+#pragma once
+
+#include "error.h"
+
+struct byoc_state {
+	const char *root; /* /run/byoc; byoc_state_defaults() sets it */
+	char dir[4096];	  /* <root>/<id>, "" until created */
+	int lock_fd;	  /* holds the lock; -1 when none */
+	int cgroups_fd;	  /* appends to <dir>/cgroups; -1 when none */
+};
+
+void byoc_state_defaults(struct byoc_state *st);
+
+/* What byoc_state_gc() removed: kind is "cgroup" or "state", path the
+ * directory. */
+typedef void (*byoc_state_removed_fn)(const char *kind, const char *path, void *arg);
+
+/* Remove the cgroups and state directories of every dead container under
+ * `root`, calling `removed` (may be NULL) for each. Returns how many were
+ * removed, or < 0 with `err` filled. */
+int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
+		  struct byoc_error *err);
+
+/* Clean up after dead containers, then create <root>/<id> and take its lock.
+ * All fds are close-on-exec: the container never holds the lock. */
+int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *err);
+
+/* Remove the state directory and release the lock. Safe to call twice. */
+void byoc_state_remove(struct byoc_state *st);
