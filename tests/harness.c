@@ -1,10 +1,13 @@
 #define _GNU_SOURCE
 #include "harness.h"
+#include "leaks.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -495,4 +498,187 @@ long long h_cgroup_read(pid_t pid, const char *controller, const char *file, con
 	free(dir);
 	free(path);
 	return v;
+}
+
+char *h_uts_hostname(pid_t pid)
+{
+	char name[256] = "", path[64];
+	int fds[2];
+	pid_t child;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/uts", (int)pid);
+	ck_assert_msg(pipe2(fds, O_CLOEXEC) == 0, "pipe2: %s", strerror(errno));
+	child = fork();
+	ck_assert_msg(child >= 0, "fork: %s", strerror(errno));
+	if (child == 0) {
+		/* setns(2) with CLONE_NEWUTS: only this child changes namespace. */
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWUTS) < 0 || gethostname(name, sizeof(name)) < 0)
+			snprintf(name, sizeof(name), "(cannot read %s: %s)", path, strerror(errno));
+		if (write(fds[1], name, strlen(name)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], name, sizeof(name) - 1);
+	name[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+	return strdup(name);
+}
+
+static char *read_text(const char *path)
+{
+	char buf[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strdup(buf);
+}
+
+char *h_runtime_changes(pid_t runtime, const char *hostname)
+{
+	static const char *const kinds[] = { "mnt", "uts", "ipc", "pid", "net", "cgroup" };
+	char path[64], out[2048] = "";
+	struct stat mine, theirs;
+
+#define ADD(...) snprintf(out + strlen(out), sizeof(out) - strlen(out), __VA_ARGS__)
+	snprintf(path, sizeof(path), "/proc/%d/root/", (int)runtime);
+	if (stat("/proc/self/root/", &mine) == 0 && stat(path, &theirs) == 0 &&
+	    (mine.st_dev != theirs.st_dev || mine.st_ino != theirs.st_ino))
+		ADD("its root directory (%s) is no longer the host's /; ", path);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		char *host = h_ns(getpid(), kinds[i]), *its = h_ns(runtime, kinds[i]);
+		if (strcmp(host, its) != 0)
+			ADD("it left the host's %s namespace %s for %s; ", kinds[i], host, its);
+		free(host);
+		free(its);
+	}
+	char *name = h_uts_hostname(runtime);
+	if (strcmp(name, hostname) != 0)
+		ADD("its hostname became \"%s\" (it was \"%s\"); ", name, hostname);
+	free(name);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)runtime);
+	char *cg_host = read_text("/proc/self/cgroup"), *cg_its = read_text(path);
+	if (strcmp(cg_host, cg_its) != 0)
+		ADD("it moved to other cgroups: %s is\n%sinstead of\n%s; ", path, cg_its, cg_host);
+	free(cg_host);
+	free(cg_its);
+#undef ADD
+	return out[0] ? strdup(out) : NULL;
+}
+
+static struct {
+	char **v;
+	size_t n, cap, skip;
+} manifest;
+
+static int manifest_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	char *line, type = S_ISDIR(st->st_mode)	  ? 'd'
+			   : S_ISLNK(st->st_mode) ? 'l'
+			   : S_ISREG(st->st_mode) ? 'f'
+			   : S_ISCHR(st->st_mode) ? 'c'
+						  : 'o';
+	const char *rel = strlen(path) >= manifest.skip ? path + manifest.skip : "";
+
+	if (asprintf(&line, "/%s %c %04o %u:%u %lld", rel, type, (unsigned)(st->st_mode & 07777),
+		     (unsigned)st->st_uid, (unsigned)st->st_gid,
+		     type == 'd' ? 0LL : (long long)st->st_size) < 0)
+		abort();
+	if (type == 'f') {
+		char *with_time = h_printf("%s %lld.%09ld", line, (long long)st->st_mtim.tv_sec,
+					   st->st_mtim.tv_nsec);
+		free(line);
+		line = with_time;
+	}
+	(void)flag;
+	(void)ftw;
+	if (manifest.n == manifest.cap) {
+		manifest.cap = manifest.cap ? 2 * manifest.cap : 256;
+		manifest.v = realloc(manifest.v, manifest.cap * sizeof(char *));
+		if (!manifest.v)
+			abort();
+	}
+	manifest.v[manifest.n++] = line;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *h_tree_manifest(const char *dir)
+{
+	size_t len = 1;
+	char *s;
+
+	manifest.n = 0;
+	manifest.skip = strlen(dir) + 1;
+	/* FTW_MOUNT: what is mounted on the tree is not the tree on disk. */
+	ck_assert_msg(nftw(dir, manifest_visit, 16, FTW_PHYS | FTW_MOUNT) == 0, "nftw(%s): %s", dir,
+		      strerror(errno));
+	qsort(manifest.v, manifest.n, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < manifest.n; i++)
+		len += strlen(manifest.v[i]) + 1;
+	s = calloc(1, len);
+	for (size_t i = 0; s && i < manifest.n; i++)
+		strcat(strcat(s, manifest.v[i]), "\n");
+	for (size_t i = 0; i < manifest.n; i++)
+		free(manifest.v[i]);
+	manifest.n = 0;
+	ck_assert(s);
+	return s;
+}
+
+char *h_manifest_diff(const char *a, const char *b)
+{
+	char *removed = h_leak_diff(b, a), *added = h_leak_diff(a, b), *s = NULL;
+
+	if (removed || added)
+		s = h_printf("removed: %s; added: %s", removed ? removed : "nothing",
+			     added ? added : "nothing");
+	free(removed);
+	free(added);
+	return s;
+}
+
+bool h_has_opt(const char *list, const char *opt)
+{
+	size_t len = strlen(opt);
+
+	for (const char *p = list; (p = strstr(p, opt)); p += len)
+		if ((p == list || p[-1] == ',') && (p[len] == ',' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+bool h_mount_of(pid_t pid, const char *point, struct h_mount *m)
+{
+	char path[64], line[8192];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	f = fopen(path, "re");
+	ck_assert_msg(f, "open(%s): %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char mp[4096], opts[512], type[64], super[1024] = "";
+		const char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s %511s", mp, opts) != 2 ||
+		    sscanf(sep + 3, "%63s %*s %1023s", type, super) < 1 || strcmp(mp, point) != 0)
+			continue;
+		snprintf(m->opts, sizeof(m->opts), "%s", opts);
+		snprintf(m->type, sizeof(m->type), "%s", type);
+		snprintf(m->super, sizeof(m->super), "%s", super);
+		found = true; /* keep going: the last mount on a point is the one seen */
+	}
+	fclose(f);
+	return found;
 }

@@ -94,3 +94,31 @@ size_t h_count_lines(const char *s);
 bool h_cgroup_v2(void);
 char *h_cgroup_path(pid_t pid, const char *controller);
 long long h_cgroup_read(pid_t pid, const char *controller, const char *file, const char *key);
+
+/* What must stay the host's while a container runs: the runtime process
+ * `runtime` keeps the test's root directory, namespaces, cgroups and
+ * `hostname` (the test's, read before the run). Returns NULL, or what
+ * differs (the caller frees it): work done in the parent that belongs in the
+ * child. */
+char *h_runtime_changes(pid_t runtime, const char *hostname);
+/* The hostname in the UTS namespace of `pid`, as a child that joins it with
+ * setns(2) reads it. */
+char *h_uts_hostname(pid_t pid);
+
+/* One line per entry of the tree at `dir`, without crossing mounts:
+ * "path type mode uid:gid size" (and mtime for files), sorted. Two manifests
+ * differ when anything was added, removed or changed on disk. */
+char *h_tree_manifest(const char *dir);
+/* The lines of `a` missing from `b` and of `b` missing from `a`, as
+ * "removed: ...; added: ...", or NULL when the manifests are the same. */
+char *h_manifest_diff(const char *a, const char *b);
+
+/* A mount as /proc/PID/mountinfo shows it (mountinfo(5)): the per-mount
+ * options (field 6), the type and the super options (after " - "). */
+struct h_mount {
+	char opts[512], type[64], super[1024];
+};
+/* The visible (last) mount on `point` in `pid`'s mount namespace. */
+bool h_mount_of(pid_t pid, const char *point, struct h_mount *m);
+/* Whether the comma-separated `list` holds `opt` exactly ("nosuid", "size=64k"). */
+bool h_has_opt(const char *list, const char *opt);

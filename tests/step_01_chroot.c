@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -211,6 +212,32 @@ START_TEST(test_chroot_breakout_escapes)
 }
 END_TEST
 
+/* chroot(2) changes the root of the process that calls it: called in the
+ * runtime (a .prepare or .after_clone hook) instead of the child, it would
+ * chroot the runtime too. */
+START_TEST(test_chroot_runtime_keeps_the_hosts_root)
+{
+	char *want = h_dev_ino(h_rootfs), *changes, host[256];
+	struct h_proc p;
+	struct h_run r;
+
+	gethostname(host, sizeof(host));
+	h_container_spawn(&p, NULL, "stat -c '%d:%i' /; " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
+	changes = h_runtime_changes(p.pid, host);
+	h_finish(&p, &r);
+	ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0 && r.out[strlen(want)] == '\n',
+		      "expected the container's / to be the rootfs (device:inode %s); saw \"%s\"",
+		      want, r.out);
+	ck_assert_msg(changes == NULL,
+		      "expected the runtime (PID %d) to stay as it was while its container ran: "
+		      "chroot belongs in the child (.child_setup), not in the runtime; but %s",
+		      (int)p.pid, changes);
+	free(want);
+	h_run_free(&r);
+}
+END_TEST
+
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "01-chroot";
@@ -225,4 +252,5 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_chroot_missing_rootfs_is_125, 2, HINT_STATUS);
 	h_add(s, test_chroot_stdout_stderr_separate, 1, HINT_TASK);
 	h_add(s, test_chroot_breakout_escapes, 1, HINT_BREAKOUT);
+	h_add(s, test_chroot_runtime_keeps_the_hosts_root, 2, HINT_TASK);
 }

@@ -98,21 +98,58 @@ START_TEST(test_uts_default_hostname_is_id)
 }
 END_TEST
 
+/* A hostname of 64 bytes: HOST_NAME_MAX, see sethostname(2). */
+#define NAME_64 "lab-box-0123456789abcdef0123456789abcdef0123456789abcdef01234567"
+
+/* Both ends of the accepted range, set exactly, seen from the host through
+ * the container's UTS namespace; the runtime keeps the host's name. */
+START_TEST(test_uts_hostname_limits_accepted)
+{
+	static const char *const names[] = { "a", NAME_64 };
+	char host[256];
+
+	ck_assert(strlen(NAME_64) == 64);
+	gethostname(host, sizeof(host));
+	for (size_t i = 0; i < 2; i++) {
+		const char *opts[] = { "--hostname", names[i], NULL };
+		struct h_proc p;
+		struct h_run r;
+		h_container_spawn(&p, opts, H_WAIT_SCRIPT, NULL);
+		h_assert_ready(&p);
+		char *theirs = h_uts_hostname(h_first_child(p.pid));
+		char *changes = h_runtime_changes(p.pid, host);
+		h_finish(&p, &r);
+		ck_assert_msg(strcmp(theirs, names[i]) == 0,
+			      "expected --hostname '%s' (%zu bytes, within 1 to 64) to be the "
+			      "container's hostname, exactly (from its UTS namespace, "
+			      "/proc/PID/ns/uts); saw \"%s\" (pass sethostname(2) the name's "
+			      "length, without the NUL)",
+			      names[i], strlen(names[i]), theirs);
+		ck_assert_msg(changes == NULL,
+			      "expected the runtime (PID %d) to keep the host's hostname \"%s\" "
+			      "and namespaces: sethostname belongs in the child (.child_setup); "
+			      "but %s",
+			      (int)p.pid, host, changes);
+		free(theirs);
+		h_run_free(&r);
+	}
+}
+END_TEST
+
 START_TEST(test_uts_bad_hostname_is_125)
 {
-	static const char long_name[] = "a-hostname-that-is-far-too-long-for-the-kernel-to-accept-"
-					"as-a-name";
+	static const char long_name[] = NAME_64 "x";
 	const char *const bad[] = { "", long_name };
 
-	ck_assert(strlen(long_name) > 64);
+	ck_assert(strlen(long_name) == 65);
 	for (size_t i = 0; i < 2; i++) {
 		const char *opts[] = { "--hostname", bad[i], NULL };
 		struct h_run r;
 		h_container_sh(&r, opts, "exit 0", NULL);
 		ck_assert_msg(
 			r.status == 125 && h_count_lines(r.err) == 1 && strstr(r.err, "--hostname"),
-			"expected --hostname '%s' (%zu bytes) refused with status 125 and one "
-			"line naming --hostname; saw status %d, stderr \"%s\"",
+			"expected --hostname '%s' (%zu bytes; 1 to 64 are accepted) refused with "
+			"status 125 and one line naming --hostname; saw status %d, stderr \"%s\"",
 			bad[i], strlen(bad[i]), r.status, r.err);
 		h_run_free(&r);
 	}
@@ -245,6 +282,7 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_pid_ns_namespaces_differ, 3, HINT_FLAGS);
 	h_add(s, test_uts_hostname_is_set, 2, HINT_NAME);
 	h_add(s, test_uts_default_hostname_is_id, 1, HINT_NAME);
+	h_add(s, test_uts_hostname_limits_accepted, 2, HINT_NAME);
 	h_add(s, test_uts_bad_hostname_is_125, 2, HINT_NAME);
 	h_add(s, test_ipc_objects_stay_inside, 2, HINT_FLAGS);
 	h_add(s, test_pid_ns_orphans_are_reaped, 2, HINT_PID1);

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -44,12 +46,12 @@ static char *host_mount_points(void)
 
 /* Run a container that mounts a tmpfs on /mnt; the mount points of this
  * process's namespace must be the same before and after. */
-static void assert_mount_stays_inside(const char *where)
+static void assert_mount_stays_inside(const char *const *opts, const char *where)
 {
 	char *before = host_mount_points(), *after;
 	struct h_run r;
 
-	h_container_sh(&r, NULL, "mount -t tmpfs scratch /mnt && touch /mnt/x && echo mounted",
+	h_container_sh(&r, opts, "mount -t tmpfs scratch /mnt && touch /mnt/x && echo mounted",
 		       NULL);
 	after = host_mount_points();
 	h_assert_ran_inside(&r);
@@ -147,8 +149,8 @@ START_TEST(test_mount_ns_private_on_a_shared_host)
 	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
 	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
 	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) == 0);
-	assert_mount_stays_inside("under a shared / (pivot_root's EINVAL means a shared mount "
-				  "was left)");
+	assert_mount_stays_inside(NULL, "under a shared / (pivot_root's EINVAL means a shared "
+					"mount was left)");
 }
 END_TEST
 
@@ -256,7 +258,7 @@ END_TEST
 
 START_TEST(test_mount_ns_leaves_host_mounts_unchanged)
 {
-	assert_mount_stays_inside("on this host");
+	assert_mount_stays_inside(NULL, "on this host");
 }
 END_TEST
 
@@ -359,6 +361,192 @@ START_TEST(test_mount_ns_dev_shm_is_tmpfs)
 }
 END_TEST
 
+/* A separate /home on a systemd machine: the rootfs lies under a shared
+ * mount that is not /. Only MS_REC makes that submount private as well;
+ * without it, the bind mount of the rootfs propagates back to the caller and
+ * pivot_root refuses the shared parent. */
+START_TEST(test_mount_ns_private_under_a_shared_submount)
+{
+	char *shared = h_printf("%s/shared", h_tmp), *rootfs = h_printf("%s/rootfs", shared);
+	const char *opts[] = { "--rootfs", rootfs, NULL };
+
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+	ck_assert(mkdir(shared, 0755) == 0);
+	ck_assert_msg(mount("byoc-test", shared, "tmpfs", 0, "size=64k") == 0 &&
+			      mount(NULL, shared, NULL, MS_SHARED, NULL) == 0 &&
+			      mkdir(rootfs, 0755) == 0 &&
+			      mount(h_rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == 0,
+		      "setting up a shared mount at %s: %s", shared, strerror(errno));
+	assert_mount_stays_inside(opts, "with its rootfs under a shared submount (MS_PRIVATE "
+					"without MS_REC leaves that submount shared)");
+	umount2(rootfs, MNT_DETACH);
+	umount2(shared, MNT_DETACH);
+	free(shared);
+	free(rootfs);
+}
+END_TEST
+
+/* The rootfs is the container's image: a run mounts on it and leaves it as
+ * it found it on disk (pivot_root(".", ".") needs no directory for the old
+ * root). */
+START_TEST(test_mount_ns_rootfs_unchanged_on_disk)
+{
+	static const char *const init[] = { "--init", NULL };
+	char *before = h_tree_manifest(h_rootfs), *after, *diff;
+	struct h_proc p;
+	struct h_run r;
+
+	h_container_sh(&r, NULL, "ls / >/dev/null", NULL);
+	h_assert_ran_inside(&r);
+	ck_assert_msg(r.status == 0, "expected the container to run 'ls /'; saw status %d, \"%s\"",
+		      r.status, r.err);
+	h_run_free(&r);
+	h_container_sh(&r, init, "exit 3", NULL);
+	h_assert_ran_inside(&r);
+	h_run_free(&r);
+	/* A runtime killed while its container runs. */
+	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
+	kill(p.pid, SIGKILL);
+	h_finish(&p, &r);
+	h_run_free(&r);
+	after = h_tree_manifest(h_rootfs);
+	diff = h_manifest_diff(before, after);
+	ck_assert_msg(diff == NULL,
+		      "expected the rootfs %s unchanged on disk after three runs (normal, --init, "
+		      "runtime killed); %s",
+		      h_rootfs, diff);
+	free(before);
+	free(after);
+}
+END_TEST
+
+/* The flags, options and sizes of the lesson's table, read by the host from
+ * the container's /proc/PID/mountinfo and through /proc/PID/root. */
+static void assert_mount(pid_t pid, const char *point, const char *type, const char *opts,
+			 const char *super)
+{
+	struct h_mount m;
+	char want[256], *save = NULL;
+
+	ck_assert_msg(h_mount_of(pid, point, &m),
+		      "expected a %s mount on %s in the container; "
+		      "/proc/%d/mountinfo has none",
+		      type, point, (int)pid);
+	snprintf(want, sizeof(want), "%s", opts);
+	for (char *o = strtok_r(want, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		ck_assert_msg(strcmp(m.type, type) == 0 && h_has_opt(m.opts, o),
+			      "expected %s on %s mounted with %s (mount flags); mountinfo shows "
+			      "%s with %s",
+			      type, point, opts, m.type, m.opts);
+	snprintf(want, sizeof(want), "%s", super);
+	for (char *o = strtok_r(want, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		ck_assert_msg(h_has_opt(m.super, o),
+			      "expected %s on %s with the options %s (mount's data argument); "
+			      "mountinfo shows %s",
+			      type, point, super, m.super);
+}
+
+/* Size and mode of a mounted directory: the size df(1) would show. */
+static void assert_fs(pid_t pid, const char *point, unsigned long long bytes, unsigned mode)
+{
+	char *path = h_printf("/proc/%d/root%s", (int)pid, point);
+	struct statfs fs;
+	struct stat st;
+
+	ck_assert_msg(statfs(path, &fs) == 0 && stat(path, &st) == 0, "statfs(%s): %s", path,
+		      strerror(errno));
+	ck_assert_msg((unsigned long long)fs.f_blocks * fs.f_bsize == bytes &&
+			      (st.st_mode & 07777) == mode,
+		      "expected %s to be %llu bytes (df) with mode %04o; saw %llu bytes, mode %04o",
+		      point, bytes, mode, (unsigned long long)fs.f_blocks * fs.f_bsize,
+		      (unsigned)(st.st_mode & 07777));
+	free(path);
+}
+
+START_TEST(test_mount_ns_proc_sys_tmp_flags)
+{
+	struct h_proc p;
+	struct h_run r;
+	char host[256];
+
+	gethostname(host, sizeof(host));
+	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
+	pid_t child = h_first_child(p.pid);
+	assert_mount(child, "/proc", "proc", "nosuid,nodev,noexec", "");
+	assert_mount(child, "/sys", "sysfs", "ro,nosuid,nodev,noexec", "");
+	assert_mount(child, "/tmp", "tmpfs", "nosuid,nodev", "size=65536k");
+	assert_fs(child, "/tmp", 64ull << 20, 01777);
+	char *changes = h_runtime_changes(p.pid, host);
+	ck_assert_msg(changes == NULL,
+		      "expected the runtime (PID %d) to keep the host's root and mounts while "
+		      "its container runs: the mounts belong in the child; but %s",
+		      (int)p.pid, changes);
+	h_finish(&p, &r);
+	h_run_free(&r);
+}
+END_TEST
+
+START_TEST(test_mount_ns_dev_flags_and_nodes)
+{
+	static const struct {
+		const char *path;
+		unsigned major, minor;
+	} nodes[] = { { "null", 1, 3 },	  { "zero", 1, 5 },    { "full", 1, 7 },
+		      { "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 } };
+	static const char *const links[][2] = { { "ptmx", "pts/ptmx" },
+						{ "fd", "/proc/self/fd" },
+						{ "stdin", "/proc/self/fd/0" },
+						{ "stdout", "/proc/self/fd/1" },
+						{ "stderr", "/proc/self/fd/2" } };
+	struct h_proc p;
+	struct h_run r;
+
+	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
+	pid_t child = h_first_child(p.pid);
+	assert_mount(child, "/dev", "tmpfs", "nosuid,noexec", "size=64k,mode=755");
+	assert_fs(child, "/dev", 64 << 10, 0755);
+	assert_mount(child, "/dev/pts", "devpts", "nosuid,noexec", "mode=620,ptmxmode=666");
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		char *path = h_printf("/proc/%d/root/dev/%s", (int)child, nodes[i].path);
+		struct stat st;
+		ck_assert_msg(lstat(path, &st) == 0, "expected /dev/%s in the container: %s",
+			      nodes[i].path, strerror(errno));
+		ck_assert_msg(S_ISCHR(st.st_mode) && major(st.st_rdev) == nodes[i].major &&
+				      minor(st.st_rdev) == nodes[i].minor &&
+				      (st.st_mode & 07777) == 0666,
+			      "expected /dev/%s a character device %u:%u with mode 0666 (mknod, "
+			      "then chmod: the umask trims mknod's mode); saw %s %u:%u mode %04o",
+			      nodes[i].path, nodes[i].major, nodes[i].minor,
+			      S_ISCHR(st.st_mode) ? "a character device" : "another file type",
+			      major(st.st_rdev), minor(st.st_rdev), (unsigned)(st.st_mode & 07777));
+		free(path);
+	}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		char *path = h_printf("/proc/%d/root/dev/%s", (int)child, links[i][0]);
+		char target[256] = "";
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		target[n > 0 ? n : 0] = '\0';
+		ck_assert_msg(strcmp(target, links[i][1]) == 0,
+			      "expected /dev/%s a symlink to %s; saw \"%s\"", links[i][0],
+			      links[i][1], target);
+		free(path);
+	}
+	char *ptmx = h_printf("/proc/%d/root/dev/pts/ptmx", (int)child);
+	struct stat st;
+	ck_assert_msg(stat(ptmx, &st) == 0 && (st.st_mode & 07777) == 0666,
+		      "expected /dev/pts/ptmx with mode 0666 (devpts ptmxmode=0666), so that "
+		      "anyone can open a pty; saw %04o",
+		      (unsigned)(st.st_mode & 07777));
+	free(ptmx);
+	h_finish(&p, &r);
+	h_run_free(&r);
+}
+END_TEST
+
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "03-mount-ns";
@@ -366,11 +554,15 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_mount_ns_mountinfo_is_own, 3, HINT_PIVOT);
 	h_add(s, test_mount_ns_mounts_stay_inside, 3, HINT_PIVOT);
 	h_add(s, test_mount_ns_private_on_a_shared_host, 3, HINT_PIVOT);
+	h_add(s, test_mount_ns_private_under_a_shared_submount, 3, HINT_PIVOT);
+	h_add(s, test_mount_ns_rootfs_unchanged_on_disk, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_host_files_unreachable, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_breakout_fails, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_ps_sees_only_the_container, 2, HINT_MOUNTS);
 	h_add(s, test_mount_ns_dev_is_minimal, 3, HINT_DEV);
 	h_add(s, test_mount_ns_dev_shm_is_tmpfs, 1, HINT_DEV);
+	h_add(s, test_mount_ns_dev_flags_and_nodes, 3, HINT_DEV);
+	h_add(s, test_mount_ns_proc_sys_tmp_flags, 3, HINT_MOUNTS);
 	h_add(s, test_mount_ns_sys_is_read_only, 1, HINT_MOUNTS);
 	h_add(s, test_mount_ns_leaves_host_mounts_unchanged, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_bad_input_exit_statuses, 2, HINT_FAULTS);
