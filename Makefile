@@ -101,6 +101,28 @@ $(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
 $(OUT)/unit-tests: $(OUT)/tests/unit.o $(OUT)/solutions/04-cgroups/cgroups.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS)
 
+# Step 04's stage against a fake cgroup tree, so that its suite grades the v1
+# and the v2 code on any machine; the suite finds it beside step-04.
+CGROUP_FAKE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -Wl,--wrap=mkdir -o $@ $^
+$(OUT)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/04-cgroups/*.c)) $(LIB_OBJS)
+	$(CGROUP_FAKE_LINK)
+$(OUT)/step-04: | $(OUT)/cgroup-fake
+
+# A mutant (tools/mutants.sh): one step built from a patched copy of its
+# solution in MUTANT_DIR/NN-name/, linked with the reference objects of all
+# else (IMPL=solutions).
+ifneq ($(MUTANT_DIR),)
+MUTANT_STEP := $(notdir $(patsubst %/,%,$(dir $(firstword $(wildcard $(MUTANT_DIR)/*/*.c)))))
+$(MUTANT_DIR)/%.o: $(MUTANT_DIR)/%.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+$(MUTANT_DIR)/step-$(call num,$(MUTANT_STEP)): $(OUT)/steps/$(MUTANT_STEP)/main.o $(OUT)/steps/driver.o \
+		$(patsubst %.c,$(OUT)/%.o,$(foreach s,$(call steps_before,$(MUTANT_STEP)),$(wildcard solutions/$(s)/*.c))) \
+		$(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/$(MUTANT_STEP)/*.c)) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^
+$(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/04-cgroups/*.c)) $(LIB_OBJS)
+	$(CGROUP_FAKE_LINK)
+endif
+
 # Programs of the lab's own, static, installed into the rootfs.
 ROOTFS_PROGS := $(patsubst rootfs/tools/%.c,$(BUILD)/rootfs-progs/%,$(wildcard rootfs/tools/*.c))
 $(BUILD)/rootfs-progs/%: rootfs/tools/%.c

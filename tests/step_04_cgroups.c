@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -19,6 +21,12 @@
 #define HINT_LIMITS                                                                                \
 	HINT_FILE "the TODOs in write_limits_v2() and write_limits_v1(); "                         \
 		  "steps/04-cgroups/README.md, \"Your task: the limits\""
+#define HINT_LIMITS_V2                                                                             \
+	HINT_FILE "the TODO in write_limits_v2(); steps/04-cgroups/README.md, \"Your task: the "   \
+		  "limits\" and \"The files, v2 first\""
+#define HINT_LIMITS_V1                                                                             \
+	HINT_FILE "the TODO in write_limits_v1(); steps/04-cgroups/README.md, \"Your task: the "   \
+		  "limits\" and \"The files, v2 first\""
 #define HINT_JOIN                                                                                  \
 	HINT_FILE "the TODO in cgroups_after_clone(); steps/04-cgroups/README.md, \"Your task: "   \
 		  "joining\""
@@ -320,10 +328,10 @@ START_TEST(test_cgroup_missing_controller_is_125)
 		      "expected --pids without a pids controller refused with 125 and one line "
 		      "naming it; saw status %d, stderr \"%s\"",
 		      r.status, r.err);
-	ck_assert_msg(strcmp(before, after) == 0,
-		      "expected no cgroup left behind; before:\n%s"
-		      "after:\n%s",
-		      before, after);
+	/* Only what this run could have made: cgroups of the hierarchy hidden
+	 * above drop out of `after`, and earlier runs' leftovers are no concern. */
+	char *made = h_leak_diff(before, after);
+	ck_assert_msg(made == NULL, "expected no cgroup left behind; the run left %s", made);
 	free(before);
 	free(after);
 	h_run_free(&r);
@@ -350,6 +358,280 @@ START_TEST(test_cgroup_stats_report_the_cgroup)
 }
 END_TEST
 
+/* ---- The stage against a fake cgroup tree, v1 and v2, on any machine ---- */
+
+/* The helper built beside the step's binary from the same cgroups.c. */
+static char *fake_helper(void)
+{
+	char *bin = strdup(h_bin), *slash = strrchr(bin, '/');
+	char *helper;
+
+	*slash = '\0';
+	helper = h_printf("%s/cgroup-fake", bin);
+	free(bin);
+	ck_assert_msg(access(helper, X_OK) == 0,
+		      "expected %s, built with the step (make IMPL=... step-04): %s", helper,
+		      strerror(errno));
+	return helper;
+}
+
+static void fake_write(const char *root, const char *rel, const char *content)
+{
+	char *path = h_printf("%s/%s", root, rel);
+
+	h_write_file(path, content, 0644);
+	free(path);
+}
+
+static void fake_mkdir(const char *root, const char *rel)
+{
+	char *path = h_printf("%s/%s", root, rel);
+
+	ck_assert_msg(mkdir(path, 0755) == 0, "mkdir(%s): %s", path, strerror(errno));
+	free(path);
+}
+
+/* A v2 root offering memory, pids and cpu; the runtime in /a, which offers
+ * `offered`. Or a v1 machine: hierarchies memory, pids (unless !with_pids)
+ * and cpu,cpuacct, the runtime in /a of each. */
+static char *fake_tree(bool v2, const char *offered, bool with_pids)
+{
+	static int n;
+	char *root = h_printf("%s/fake-%s-%d", h_tmp, v2 ? "v2" : "v1", n++);
+
+	ck_assert(mkdir(root, 0755) == 0);
+	if (v2) {
+		fake_mkdir(root, "a");
+		fake_write(root, "cgroup.controllers", "cpuset cpu io memory pids\n");
+		fake_write(root, "cgroup.subtree_control", "");
+		fake_write(root, "a/cgroup.controllers", offered);
+		fake_write(root, "a/cgroup.subtree_control", "");
+		fake_write(root, "self", "0::/a\n");
+		return root;
+	}
+	static const char *const hierarchies[] = { "memory", "pids", "cpu,cpuacct" };
+	char mountinfo[2048] = "";
+	for (size_t i = 0; i < 3; i++) {
+		char *dir = h_printf("%s/a", hierarchies[i]);
+		if (i == 1 && !with_pids)
+			continue;
+		fake_mkdir(root, hierarchies[i]);
+		fake_mkdir(root, dir);
+		snprintf(mountinfo + strlen(mountinfo), sizeof(mountinfo) - strlen(mountinfo),
+			 "%zu 25 0:%zu / %s/%s rw,nosuid,nodev,noexec,relatime shared:%zu - "
+			 "cgroup cgroup rw,%s\n",
+			 30 + i, 30 + i, root, hierarchies[i], 10 + i, hierarchies[i]);
+		free(dir);
+	}
+	fake_write(root, "mountinfo", mountinfo);
+	fake_write(root, "self",
+		   with_pids ? "4:memory:/a\n3:pids:/a\n2:cpu,cpuacct:/a\n0::/\n"
+			     : "4:memory:/a\n2:cpu,cpuacct:/a\n0::/\n");
+	return root;
+}
+
+/* The byoc-* directories in `dir`, separated by spaces, "" when none. */
+static char *fake_cgroups_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	char found[1024] = "";
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (strncmp(e->d_name, "byoc-", 5) == 0)
+			snprintf(found + strlen(found), sizeof(found) - strlen(found), "%s%s/%s",
+				 found[0] ? " " : "", dir, e->d_name);
+	if (d)
+		closedir(d);
+	return strdup(found);
+}
+
+/* The value in `file` of the one cgroup the stage made in `parent`. */
+static void fake_read(char *out, size_t len, const char *root, const char *parent, const char *file)
+{
+	char *where = h_printf("%s/%s", root, parent), *dirs = fake_cgroups_in(where);
+	char *path = h_printf("%s/%s", dirs, file), buf[256] = "";
+	FILE *f = strchr(dirs, ' ') || !*dirs ? NULL : fopen(path, "re");
+
+	ck_assert_msg(*dirs && !strchr(dirs, ' '),
+		      "expected one cgroup byoc-<id> in %s; saw \"%s\"", where, dirs);
+	if (f && !fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(out + strlen(out), len - strlen(out), "%s%s %s", *out ? ", " : "", file,
+		 f ? buf : "(missing)");
+	free(where);
+	free(dirs);
+	free(path);
+}
+
+struct fake_case {
+	const char *opts[10];
+	const char *want;
+};
+
+static void run_fake(bool v2, const struct fake_case *cases, size_t n)
+{
+	char *helper = fake_helper();
+
+	for (size_t i = 0; i < n; i++) {
+		char *root = fake_tree(v2, "cpu memory pids\n", true), got[1024] = "";
+		const char *argv[16] = { helper, v2 ? "v2" : "v1", root };
+		size_t a = 3;
+		struct h_run r;
+		for (const char *const *o = cases[i].opts; *o; o++)
+			argv[a++] = *o;
+		h_run_argv(&r, argv);
+		ck_assert_msg(r.status == 0,
+			      "expected the stage's prepare() to succeed on a fake "
+			      "cgroup %s tree; saw status %d, \"%s\"",
+			      v2 ? "v2" : "v1", r.status, r.err);
+		if (v2) {
+			static const char *const files[] = { "memory.max",	"memory.high",
+							     "memory.swap.max", "pids.max",
+							     "cpu.max",		"cpu.weight" };
+			for (size_t f = 0; f < 6; f++)
+				fake_read(got, sizeof(got), root, "a", files[f]);
+		} else {
+			fake_read(got, sizeof(got), root, "memory/a", "memory.limit_in_bytes");
+			fake_read(got, sizeof(got), root, "memory/a",
+				  "memory.memsw.limit_in_bytes");
+			fake_read(got, sizeof(got), root, "pids/a", "pids.max");
+			fake_read(got, sizeof(got), root, "cpu,cpuacct/a", "cpu.cfs_period_us");
+			fake_read(got, sizeof(got), root, "cpu,cpuacct/a", "cpu.cfs_quota_us");
+			fake_read(got, sizeof(got), root, "cpu,cpuacct/a", "cpu.shares");
+		}
+		char *given =
+			h_printf("%s %s %s %s %s %s", cases[i].opts[0] ? cases[i].opts[0] : "",
+				 cases[i].opts[1] ? cases[i].opts[1] : "",
+				 cases[i].opts[2] ? cases[i].opts[2] : "",
+				 cases[i].opts[3] ? cases[i].opts[3] : "",
+				 cases[i].opts[4] ? cases[i].opts[4] : "",
+				 cases[i].opts[5] ? cases[i].opts[5] : "");
+		ck_assert_msg(strcmp(got, cases[i].want) == 0,
+			      "with %s on a cgroup %s machine (a fake tree; \"max\" and the other "
+			      "defaults mean never written), expected:\n%s\nsaw:\n%s",
+			      given, v2 ? "v2" : "v1", cases[i].want, got);
+		free(given);
+		free(root);
+		h_run_free(&r);
+	}
+	free(helper);
+}
+
+START_TEST(test_cgroup_v2_files_in_a_fake_tree)
+{
+	static const struct fake_case cases[] = {
+		{ { "--memory", "48M", "--pids", "20", "--cpus", "0.5", "--cpu-weight", "500" },
+		  "memory.max 50331648, memory.high max, memory.swap.max 0, pids.max 20, "
+		  "cpu.max 50000 100000, cpu.weight 500" },
+		{ { "--pids", "1", "--cpus", "0.01", "--cpu-weight", "1" },
+		  "memory.max max, memory.high max, memory.swap.max max, pids.max 1, "
+		  "cpu.max 1000 100000, cpu.weight 1" },
+		{ { "--memory", "64M", "--cpus", "1", "--cpu-weight", "10000" },
+		  "memory.max 67108864, memory.high max, memory.swap.max 0, pids.max max, "
+		  "cpu.max 100000 100000, cpu.weight 10000" },
+	};
+
+	run_fake(true, cases, sizeof(cases) / sizeof(cases[0]));
+}
+END_TEST
+
+START_TEST(test_cgroup_v1_files_in_a_fake_tree)
+{
+	static const struct fake_case cases[] = {
+		{ { "--memory", "48M", "--pids", "20", "--cpus", "0.5", "--cpu-weight", "500" },
+		  "memory.limit_in_bytes 50331648, memory.memsw.limit_in_bytes 50331648, "
+		  "pids.max 20, cpu.cfs_period_us 100000, cpu.cfs_quota_us 50000, "
+		  "cpu.shares 13084" },
+		{ { "--pids", "1", "--cpus", "0.01", "--cpu-weight", "1" },
+		  "memory.limit_in_bytes 9223372036854771712, memory.memsw.limit_in_bytes "
+		  "9223372036854771712, pids.max 1, cpu.cfs_period_us 100000, cpu.cfs_quota_us "
+		  "1000, cpu.shares 2" },
+		{ { "--memory", "64M", "--cpus", "1", "--cpu-weight", "10000" },
+		  "memory.limit_in_bytes 67108864, memory.memsw.limit_in_bytes 67108864, "
+		  "pids.max max, cpu.cfs_period_us 100000, cpu.cfs_quota_us 100000, "
+		  "cpu.shares 262144" },
+	};
+
+	run_fake(false, cases, sizeof(cases) / sizeof(cases[0]));
+}
+END_TEST
+
+/* `required` at work: a limit without its controller stops the container
+ * before anything is made (the library then checks before mkdir). */
+START_TEST(test_cgroup_missing_controller_refused_before_creating)
+{
+	char *helper = fake_helper();
+
+	for (int v2 = 1; v2 >= 0; v2--) {
+		char *root = fake_tree(v2, "cpu memory\n", false);
+		const char *argv[] = { helper, v2 ? "v2" : "v1", root, "--memory",
+				       "32M",  "--pids",	 "16", NULL };
+		struct h_run r;
+		h_run_argv(&r, argv);
+		char *made = h_printf("%s/a", root), *in_a = fake_cgroups_in(made);
+		char *mem = h_printf("%s/memory/a", root), *in_mem = fake_cgroups_in(mem);
+		char *cpu = h_printf("%s/cpu,cpuacct/a", root), *in_cpu = fake_cgroups_in(cpu);
+		char *sub = h_printf("%s/a/cgroup.subtree_control", root);
+		FILE *f = v2 ? fopen(sub, "re") : NULL;
+		char enabled[256] = "";
+		if (f && !fgets(enabled, sizeof(enabled), f))
+			enabled[0] = '\0';
+		if (f)
+			fclose(f);
+		ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
+				      strstr(r.err, "pids controller"),
+			      "expected --pids on a cgroup %s machine without the pids controller "
+			      "refused with 125 and one line naming the pids controller; saw "
+			      "status %d, stderr \"%s\"",
+			      v2 ? "v2" : "v1", r.status, r.err);
+		ck_assert_msg(!*in_a && !*in_mem && !*in_cpu && !*enabled,
+			      "expected nothing made on a cgroup %s machine without the pids "
+			      "controller (set `required`, and byoc_cgroup_create() refuses "
+			      "before it creates); saw cgroups \"%s%s%s\", subtree_control "
+			      "\"%s\"",
+			      v2 ? "v2" : "v1", in_a, in_mem, in_cpu, enabled);
+		free(root);
+		free(made);
+		free(in_a);
+		free(mem);
+		free(in_mem);
+		free(cpu);
+		free(in_cpu);
+		free(sub);
+		h_run_free(&r);
+	}
+	free(helper);
+}
+END_TEST
+
+/* Joining is after_clone()'s work, for the child only: the runtime stays
+ * in the cgroups it was started in. */
+START_TEST(test_cgroup_runtime_stays_in_its_own_cgroups)
+{
+	const char *opts[] = { "--pids", "20", "--memory", "48M", NULL };
+	struct h_proc p;
+	struct h_run r;
+	char host[256];
+
+	gethostname(host, sizeof(host));
+	start_in_own_cgroup(&p, opts, H_WAIT_SCRIPT, "pids");
+	char *changes = h_runtime_changes(p.pid, host);
+	h_finish(&p, &r);
+	ck_assert_msg(changes == NULL,
+		      "expected the runtime (PID %d) in its own cgroups while the container "
+		      "runs: the child joins (write c->pid in after_clone()), not the runtime; "
+		      "but %s",
+		      (int)p.pid, changes);
+	ck_assert_msg(r.status == 0, "expected the container to exit with 0; saw %d, \"%s\"",
+		      r.status, r.err);
+	h_run_free(&r);
+}
+END_TEST
+
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "04-cgroups";
@@ -362,4 +644,8 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_cgroup_removed_after_exit, 2, HINT_JOIN);
 	h_add(s, test_cgroup_missing_controller_is_125, 2, HINT_REQUIRED);
 	h_add(s, test_cgroup_stats_report_the_cgroup, 1, HINT_LIMITS);
+	h_add(s, test_cgroup_v2_files_in_a_fake_tree, 3, HINT_LIMITS_V2);
+	h_add(s, test_cgroup_v1_files_in_a_fake_tree, 3, HINT_LIMITS_V1);
+	h_add(s, test_cgroup_missing_controller_refused_before_creating, 2, HINT_REQUIRED);
+	h_add(s, test_cgroup_runtime_stays_in_its_own_cgroups, 2, HINT_JOIN);
 }
