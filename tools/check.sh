@@ -40,6 +40,7 @@ prove "the runtime's own tests pass (fds, stdio, --init, set-up deaths, stale st
 	build/tests/suite-runtime --bin build/solutions/step-04 --rootfs "$rootfs" --impl solutions
 prove "soak: 200 runs back to back and 10 at once, nothing left" \
 	tools/soak.sh build/solutions/step-04 200 10
+prove "every mutant of tests/mutants/ loses points (a realistic wrong solution)" tools/mutants.sh
 
 prove "solutions build with -fsanitize=address,undefined" make --no-print-directory -s _check-san-build
 prove "the unit tests pass under the sanitizers" build/solutions-san/unit-tests
