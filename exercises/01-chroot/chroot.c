@@ -11,12 +11,17 @@ static int chroot_child_setup(struct byoc_container *c, struct byoc_error *err)
 {
 	const char *rootfs = c->opts->rootfs;
 
-	/* TODO: make `rootfs` this process's root directory with
-	 * chroot(2), then chdir("/") so the working directory is inside it too.
-	 * Wrap each call in BYOC_SYS(err, call, "name(args)") so that -v logs it
-	 * and a failure carries its errno and a hint.
-	 * Checked by test_chroot_root_is_the_rootfs, test_chroot_cwd_is_root and
-	 * test_chroot_missing_rootfs_is_125; explained in
+	/* TODO: make `rootfs` (c->opts->rootfs, a const char *) this
+	 * process's root directory with int chroot(const char *path), then
+	 * int chdir(const char *path) to "/" so the working directory is inside
+	 * it too (both from <unistd.h>). Wrap each call in
+	 * BYOC_SYS(err, call, "name(%s)", arg), which is < 0 on failure with
+	 * `err` filled (the call, its errno and a hint, logged by -v): then
+	 * return -1.
+	 * Checked by test_chroot_root_is_the_rootfs, test_chroot_cwd_is_root,
+	 * test_chroot_missing_rootfs_is_125 and
+	 * test_chroot_runtime_keeps_the_hosts_root (this hook runs in the child:
+	 * the runtime keeps its own root); explained in
 	 * steps/01-chroot/README.md, "Your task". */
 	return 0;
 }

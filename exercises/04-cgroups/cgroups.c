@@ -29,16 +29,25 @@ static int write_limits_v2(struct byoc_container *c, struct byoc_error *err)
 {
 	const struct byoc_options *o = c->opts;
 
-	/* TODO: for each limit the user gave (0 means none), write:
-	 * --memory: memory.max = the bytes; and memory.swap.max = 0 when that file
-	 *   exists (byoc_cgroup_has()), or the limit could be dodged by swapping;
-	 * --pids: pids.max = the number;
-	 * --cpus: cpu.max = "QUOTA PERIOD" in microseconds, PERIOD being
-	 *   CPU_PERIOD_US and QUOTA that share of it (o->cpus is in millionths of a CPU);
-	 * --cpu-weight: cpu.weight = the weight.
-	 * Checked by test_cgroup_limits_land_in_the_kernel (and, on this lab's
-	 * v2 machines, every enforcement test); explained in
-	 * steps/04-cgroups/README.md, "Your task: the limits". */
+	/* TODO: for each limit the user gave (a field of `o`, each a
+	 * uint64_t; 0 means none), write one file with
+	 * write_u64(c, ctl, "file", value, err) (above) or, for text,
+	 * int byoc_cgroup_write(struct byoc_cgroup *cg, enum byoc_controller ctl,
+	 * const char *file, const char *value, struct byoc_error *err) on &c->cgroup;
+	 * each returns < 0 with `err` filled: then return -1. ctl is BYOC_CG_MEMORY,
+	 * BYOC_CG_PIDS or BYOC_CG_CPU (lib/cgroup.h).
+	 * o->memory (bytes): memory.max = the bytes; and memory.swap.max = 0 when
+	 *   bool byoc_cgroup_has(const struct byoc_cgroup *cg, enum byoc_controller
+	 *   ctl, const char *file) says that file exists, or the limit could be
+	 *   dodged by swapping;
+	 * o->pids: pids.max = the number;
+	 * o->cpus (millionths of a CPU: 0.5 is 500000): cpu.max = "QUOTA PERIOD" in
+	 *   microseconds, PERIOD being CPU_PERIOD_US and QUOTA that share of it;
+	 * o->cpu_weight (1..10000): cpu.weight = the weight.
+	 * Checked by test_cgroup_v2_files_in_a_fake_tree, on any machine, and on
+	 * v2 machines by test_cgroup_limits_land_in_the_kernel and every
+	 * enforcement test; explained in steps/04-cgroups/README.md, "Your task:
+	 * the limits". */
 	return 0;
 }
 
@@ -47,16 +56,19 @@ static int write_limits_v1(struct byoc_container *c, struct byoc_error *err)
 {
 	const struct byoc_options *o = c->opts;
 
-	/* TODO: the same limits under v1's names:
+	/* TODO: the same limits under v1's names, with the same
+	 * functions as write_limits_v2() above:
 	 * --memory: memory.limit_in_bytes, then memory.memsw.limit_in_bytes (memory
 	 *   plus swap) to the same value when that file exists;
 	 * --pids: pids.max;
 	 * --cpus: cpu.cfs_period_us = CPU_PERIOD_US, then cpu.cfs_quota_us = the share;
 	 * --cpu-weight: cpu.shares, which runs from 2 to 262144 (default 1024):
 	 *   2 + (weight - 1) * 262142 / 9999 maps v2's 1..10000 onto it.
-	 * Checked by test_cgroup_limits_land_in_the_kernel, test_cgroup_memory_hog_is_oom_killed,
-	 * test_cgroup_fork_bomb_stops_at_pids_max and test_cgroup_cpu_quota_throttles;
-	 * explained in steps/04-cgroups/README.md, "Your task: the limits". */
+	 * Checked by test_cgroup_v1_files_in_a_fake_tree, on any machine, and on
+	 * v1 machines by test_cgroup_limits_land_in_the_kernel,
+	 * test_cgroup_memory_hog_is_oom_killed, test_cgroup_fork_bomb_stops_at_pids_max
+	 * and test_cgroup_cpu_quota_throttles; explained in
+	 * steps/04-cgroups/README.md, "Your task: the limits". */
 	return 0;
 }
 
@@ -70,11 +82,14 @@ static int cgroups_prepare(struct byoc_container *c, struct byoc_error *err)
 	unsigned required = 0;
 
 	/* TODO: a limit the machine cannot enforce must stop the
-	 * container, not be skipped in silence: set in `required` the controller
-	 * of each limit given (BYOC_CG_BIT(BYOC_CG_MEMORY) for --memory, PIDS for
-	 * --pids, CPU for --cpus and --cpu-weight); byoc_cgroup_create() then fails
-	 * with a message naming a missing one.
-	 * Checked by test_cgroup_missing_controller_is_125; explained in
+	 * container, not be skipped in silence: set in `required` (a mask, like
+	 * `wanted`) the controller of each limit given: BYOC_CG_BIT(BYOC_CG_MEMORY)
+	 * when o->memory is not 0, BYOC_CG_BIT(BYOC_CG_PIDS) for o->pids,
+	 * BYOC_CG_BIT(BYOC_CG_CPU) for o->cpus or o->cpu_weight. byoc_cgroup_create()
+	 * below then fails with a message naming a missing one, before it creates
+	 * anything.
+	 * Checked by test_cgroup_missing_controller_refused_before_creating and
+	 * test_cgroup_missing_controller_is_125; explained in
 	 * steps/04-cgroups/README.md, "Your task: the limits". */
 
 	if (byoc_cgroup_create(&c->cgroup, c->id, wanted, required, err) < 0)
@@ -88,11 +103,16 @@ static int cgroups_prepare(struct byoc_container *c, struct byoc_error *err)
  * child is in its cgroup before it runs a single instruction of the command. */
 static int cgroups_after_clone(struct byoc_container *c, struct byoc_error *err)
 {
-	/* TODO: move the child, c->pid, into the container's cgroup:
-	 * write its PID to cgroup.procs of each controller's directory
-	 * (c->cgroup.dir[i] is "" where there is none; in v2 all are the same
-	 * directory, and moving a process where it already is does no harm).
-	 * Checked by test_cgroup_container_has_its_own_cgroup; explained in
+	/* TODO: move the child, c->pid (a pid_t), into the container's
+	 * cgroup: for each controller i from 0 to BYOC_CG_COUNT - 1 (the controllers
+	 * of enum byoc_controller, lib/cgroup.h) whose directory c->cgroup.dir[i]
+	 * is not "" (it is where the machine lacks that controller), write the PID
+	 * as text to its "cgroup.procs" with byoc_cgroup_write(&c->cgroup, i,
+	 * "cgroup.procs", pid_text, err), returning -1 when that is < 0. In v2 all
+	 * are the same directory, and moving a process where it already is does no
+	 * harm. The runtime itself stays where it is.
+	 * Checked by test_cgroup_container_has_its_own_cgroup and
+	 * test_cgroup_runtime_stays_in_its_own_cgroups; explained in
 	 * steps/04-cgroups/README.md, "Your task: joining". */
 	return 0;
 }
@@ -101,8 +121,10 @@ static int cgroups_after_clone(struct byoc_container *c, struct byoc_error *err)
 static int cgroups_child_setup(struct byoc_container *c __attribute__((unused)),
 			       struct byoc_error *err)
 {
-	/* TODO: unshare(CLONE_NEWCGROUP): a cgroup namespace whose root
-	 * is the cgroup the child is in now, so /proc/self/cgroup inside shows "/".
+	/* TODO: int unshare(int flags) with CLONE_NEWCGROUP (<sched.h>),
+	 * through BYOC_SYS(err, call, "unshare(CLONE_NEWCGROUP)"): a cgroup
+	 * namespace whose root is the cgroup the child is in now, so
+	 * /proc/self/cgroup inside shows "/".
 	 * Checked by test_cgroup_namespace_shows_root; explained in
 	 * steps/04-cgroups/README.md, "Your task: a cgroup namespace". */
 	return 0;

@@ -16,7 +16,12 @@
  * nothing of the host's mount tree left above or below it. */
 static int pivot_into_rootfs(const char *rootfs, struct byoc_error *err)
 {
-	/* BEGIN SOLUTION: the recipe, in order (see pivot_root(2)):
+	/* BEGIN SOLUTION: the recipe, in order (see pivot_root(2)), with
+	 * int mount(const char *source, const char *target, const char *fstype,
+	 * unsigned long flags, const void *data), long syscall(SYS_pivot_root,
+	 * const char *new_root, const char *put_old), int umount2(const char *target,
+	 * int flags) and int chdir(const char *path), each wrapped in
+	 * BYOC_SYS(err, call, "name(...)"); return -1 when one is < 0:
 	 * 1. mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL): nothing we mount
 	 *    propagates to the host, and pivot_root accepts no shared mounts;
 	 * 2. bind-mount the rootfs onto itself (MS_BIND | MS_REC): pivot_root
@@ -26,9 +31,11 @@ static int pivot_into_rootfs(const char *rootfs, struct byoc_error *err)
 	 * 4. make the old root private (MS_REC | MS_PRIVATE) and detach it with
 	 *    umount2(".", MNT_DETACH): the host's mounts are gone from the container;
 	 * 5. chdir("/").
-	 * Checked by test_mount_ns_mountinfo_is_own, test_mount_ns_mounts_stay_inside
-	 * and test_mount_ns_breakout_fails; explained in steps/03-mount-ns/README.md,
-	 * "Your task: pivot_root". */
+	 * No directory is made for the old root: the rootfs stays as it is on disk.
+	 * Checked by test_mount_ns_mountinfo_is_own, test_mount_ns_mounts_stay_inside,
+	 * test_mount_ns_private_under_a_shared_submount,
+	 * test_mount_ns_rootfs_unchanged_on_disk and test_mount_ns_breakout_fails;
+	 * explained in steps/03-mount-ns/README.md, "Your task: pivot_root". */
 	if (BYOC_SYS(err, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
 		     "mount(/, MS_REC|MS_PRIVATE)") < 0)
 		return -1;
@@ -52,11 +59,13 @@ static int pivot_into_rootfs(const char *rootfs, struct byoc_error *err)
 
 static int mount_proc(struct byoc_error *err)
 {
-	/* BEGIN SOLUTION: mount a new proc file system on /proc (flags MS_NOSUID |
-	 * MS_NODEV | MS_NOEXEC). Mounted from inside the new PID namespace, it
-	 * shows that namespace's processes only.
-	 * Checked by test_mount_ns_ps_sees_only_the_container; explained in
-	 * steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
+	/* BEGIN SOLUTION: mount a new proc file system on /proc with
+	 * mount("proc", "/proc", "proc", flags, NULL), flags MS_NOSUID | MS_NODEV |
+	 * MS_NOEXEC, through BYOC_SYS(). Mounted from inside the new PID namespace,
+	 * it shows that namespace's processes only.
+	 * Checked by test_mount_ns_ps_sees_only_the_container and
+	 * test_mount_ns_proc_sys_tmp_flags; explained in steps/03-mount-ns/README.md,
+	 * "Your task: /proc, /sys and /tmp". */
 	if (BYOC_SYS(err, mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
 		     "mount(proc, /proc)") < 0)
 		return -1;
@@ -66,11 +75,13 @@ static int mount_proc(struct byoc_error *err)
 
 static int mount_sys_and_tmp(struct byoc_error *err)
 {
-	/* BEGIN SOLUTION: mount sysfs on /sys read-only (MS_RDONLY | MS_NOSUID |
-	 * MS_NODEV | MS_NOEXEC), and a tmpfs on /tmp (MS_NOSUID | MS_NODEV, data
-	 * "mode=1777,size=64m").
-	 * Checked by test_mount_ns_sys_is_read_only and test_mount_ns_mountinfo_is_own;
-	 * explained in steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
+	/* BEGIN SOLUTION: with mount(source, target, fstype, flags, data) through
+	 * BYOC_SYS(): sysfs on /sys read-only (source "sysfs", flags MS_RDONLY |
+	 * MS_NOSUID | MS_NODEV | MS_NOEXEC, data NULL), and a tmpfs on /tmp
+	 * (source "tmpfs", flags MS_NOSUID | MS_NODEV, data "mode=1777,size=64m").
+	 * Checked by test_mount_ns_sys_is_read_only, test_mount_ns_mountinfo_is_own
+	 * and test_mount_ns_proc_sys_tmp_flags; explained in
+	 * steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
 	if (BYOC_SYS(err,
 		     mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			   NULL),
@@ -96,16 +107,20 @@ static const struct {
 
 static int mount_dev(struct byoc_error *err)
 {
-	/* BEGIN SOLUTION: mount a small tmpfs on /dev (MS_NOSUID | MS_NOEXEC,
-	 * data "mode=755,size=64k"); mknod(2) each entry of `devices` as a
-	 * character device (S_IFCHR | 0666, makedev(major, minor)) and chmod it to
-	 * 0666, since the umask trims mknod's mode; mkdir /dev/pts and mount a new
-	 * devpts instance there (MS_NOSUID | MS_NOEXEC, data
-	 * "newinstance,ptmxmode=0666,mode=0620"); make /dev/ptmx a symlink to
-	 * "pts/ptmx"; and the links /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr to
-	 * /proc/self/fd, /proc/self/fd/0, 1 and 2.
-	 * Checked by test_mount_ns_dev_is_minimal; explained in
-	 * steps/03-mount-ns/README.md, "Your task: a minimal /dev". */
+	/* BEGIN SOLUTION: each call through BYOC_SYS(); return -1 when one fails.
+	 * Mount a small tmpfs on /dev (mount("tmpfs", "/dev", "tmpfs", flags, data),
+	 * flags MS_NOSUID | MS_NOEXEC, data "mode=755,size=64k"); for each entry of
+	 * `devices`, int mknod(const char *path, mode_t mode, dev_t dev) with mode
+	 * S_IFCHR | 0666 and dev makedev(major, minor) (<sys/sysmacros.h>), then
+	 * int chmod(const char *path, mode_t mode) to 0666, since the umask trims
+	 * mknod's mode; int mkdir(const char *path, mode_t mode) /dev/pts (0755) and
+	 * mount a new devpts instance there ("devpts", flags MS_NOSUID | MS_NOEXEC,
+	 * data "newinstance,ptmxmode=0666,mode=0620"); with
+	 * int symlink(const char *target, const char *linkpath), make /dev/ptmx a
+	 * link to "pts/ptmx", and /dev/fd, /dev/stdin, /dev/stdout, /dev/stderr
+	 * links to /proc/self/fd, /proc/self/fd/0, 1 and 2.
+	 * Checked by test_mount_ns_dev_is_minimal and test_mount_ns_dev_flags_and_nodes;
+	 * explained in steps/03-mount-ns/README.md, "Your task: a minimal /dev". */
 	static const char *const links[][2] = {
 		{ "pts/ptmx", "/dev/ptmx" },	      { "/proc/self/fd", "/dev/fd" },
 		{ "/proc/self/fd/0", "/dev/stdin" },  { "/proc/self/fd/1", "/dev/stdout" },
@@ -168,7 +183,8 @@ static int mount_child_setup(struct byoc_container *c, struct byoc_error *err)
 const struct byoc_stage byoc_stage_mount = {
 	.name = "mount",
 	.supersedes = "chroot", /* pivot_root does chroot's job, and closes its hole */
-	/* BEGIN SOLUTION: ask clone() for a new mount namespace.
+	/* BEGIN SOLUTION: ask clone() for a new mount namespace: .clone_flags =
+	 * its CLONE_NEW* flag from <sched.h> (see clone(2)).
 	 * Checked by test_mount_ns_namespace_differs; explained in
 	 * steps/03-mount-ns/README.md, "Your task: pivot_root". */
 	.clone_flags = CLONE_NEWNS,
