@@ -30,7 +30,7 @@ struct h_run {
 };
 
 /* Run argv (NULL-terminated; argv[0] a path) in h_tmp, with stdin empty,
- * capturing stdout and stderr, killed after 30 seconds. */
+ * capturing stdout and stderr, killed after 30 seconds (BYOC_TEST_TIMEOUT). */
 void h_run_argv(struct h_run *r, const char *const *argv);
 
 /* The same in steps: start it (stdin a pipe), talk to it, then finish. The

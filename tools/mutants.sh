@@ -14,6 +14,8 @@ rootfs=$PWD/build/rootfs
 # The usual umask, whatever the caller's: mknod's mode is trimmed by it, and
 # the device-node mutant shows only under it.
 umask 022
+# A wrong stage may hang a run: the suite waits 10 s for it, not 30.
+export BYOC_TEST_TIMEOUT=10
 killed=0 total=0 failures=()
 
 # A wrong stage may change what it is given to isolate: run it in a mount
