@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -400,7 +401,15 @@ START_TEST(test_mount_ns_rootfs_unchanged_on_disk)
 	struct h_proc p;
 	struct h_run r;
 
-	ck_assert_msg(system(cp) == 0, "%s failed", cp);
+	struct statvfs tmpfs;
+	/* A /tmp mounted noexec cannot hold a rootfs to run: then the lab's own. */
+	if (statvfs(h_tmp, &tmpfs) == 0 && (tmpfs.f_flag & ST_NOEXEC)) {
+		free(copy);
+		copy = strdup(h_rootfs);
+		plain[1] = init[1] = copy;
+	} else {
+		ck_assert_msg(system(cp) == 0, "%s failed", cp);
+	}
 	char *before = h_tree_manifest(copy), *after, *diff;
 	h_container_sh(&r, plain, "ls / >/dev/null", NULL);
 	h_assert_ran_inside(&r);
