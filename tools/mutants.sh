@@ -18,6 +18,9 @@ umask 022
 export BYOC_TEST_TIMEOUT=10
 killed=0 total=0 failures=()
 
+# The suites, the reference objects and the leak snapshot tool.
+make --no-print-directory -s WERROR=1 IMPL=solutions _tests build/tests/leak-snapshot || exit 1
+
 # A wrong stage may change what it is given to isolate: run it in a mount
 # namespace with private propagation, and UTS and IPC namespaces of its own,
 # so that no mount, hostname or IPC object reaches the machine.
