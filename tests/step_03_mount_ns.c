@@ -552,7 +552,13 @@ START_TEST(test_mount_ns_dev_flags_and_nodes)
 		free(path);
 	}
 	char *ptmx = h_printf("/proc/%d/root/dev/pts/ptmx", (int)child);
-	struct stat st;
+	char *pts = h_printf("/proc/%d/root/dev/pts", (int)child);
+	struct stat st, host_pts;
+	ck_assert_msg(stat(pts, &st) == 0 &&
+			      (stat("/dev/pts", &host_pts) != 0 || st.st_dev != host_pts.st_dev),
+		      "expected /dev/pts a devpts instance of the container's own (newinstance), "
+		      "not the host's");
+	free(pts);
 	ck_assert_msg(stat(ptmx, &st) == 0 && (st.st_mode & 07777) == 0666,
 		      "expected /dev/pts/ptmx with mode 0666 (devpts ptmxmode=0666), so that "
 		      "anyone can open a pty; saw %04o",
