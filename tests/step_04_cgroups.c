@@ -503,18 +503,14 @@ static void run_fake(bool v2, const struct fake_case *cases, size_t n)
 			fake_read(got, sizeof(got), root, "cpu,cpuacct/a", "cpu.cfs_quota_us");
 			fake_read(got, sizeof(got), root, "cpu,cpuacct/a", "cpu.shares");
 		}
-		char *given =
-			h_printf("%s %s %s %s %s %s", cases[i].opts[0] ? cases[i].opts[0] : "",
-				 cases[i].opts[1] ? cases[i].opts[1] : "",
-				 cases[i].opts[2] ? cases[i].opts[2] : "",
-				 cases[i].opts[3] ? cases[i].opts[3] : "",
-				 cases[i].opts[4] ? cases[i].opts[4] : "",
-				 cases[i].opts[5] ? cases[i].opts[5] : "");
+		char given[256] = "";
+		for (const char *const *o = cases[i].opts; *o; o++)
+			snprintf(given + strlen(given), sizeof(given) - strlen(given), "%s%s",
+				 *given ? " " : "", *o);
 		ck_assert_msg(strcmp(got, cases[i].want) == 0,
 			      "with %s on a cgroup %s machine (a fake tree; \"max\" and the other "
 			      "defaults mean never written), expected:\n%s\nsaw:\n%s",
 			      given, v2 ? "v2" : "v1", cases[i].want, got);
-		free(given);
 		free(root);
 		h_run_free(&r);
 	}
