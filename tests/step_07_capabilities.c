@@ -344,16 +344,24 @@ START_TEST(test_caps_cap_add_sys_admin)
 }
 END_TEST
 
-START_TEST(test_caps_drop_all)
+/* Docker's rules for ALL: --cap-drop ALL keeps only what --cap-add names;
+ * --cap-add ALL keeps all but what --cap-drop names. */
+START_TEST(test_caps_all)
 {
-	const char *all[] = { "--cap-drop", "ALL", NULL };
+	const char *none[] = { "--cap-drop", "ALL", NULL };
 	const char *chown[] = { "--cap-drop", "all", "--cap-add", "chown", NULL };
-	char *a = sets_differ(all, 0);
+	const char *most[] = { "--cap-add", "All", "--cap-drop", "Sys_Admin", NULL };
+	char *a = sets_differ(none, 0);
 	char *b = sets_differ(chown, expected(BIT(CAP_CHOWN)));
+	char *c = sets_differ(most, expected(~BIT(CAP_SYS_ADMIN)));
 
 	ck_assert_msg(a == NULL, "expected --cap-drop ALL to leave every set empty; %s", a);
 	ck_assert_msg(b == NULL,
 		      "expected --cap-drop all --cap-add chown to leave cap_chown alone; %s", b);
+	ck_assert_msg(c == NULL,
+		      "expected --cap-add All --cap-drop Sys_Admin to keep every capability the "
+		      "runtime has but cap_sys_admin; %s",
+		      c);
 }
 END_TEST
 
@@ -451,6 +459,6 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_caps_mount_and_mknod_refused, 2, HINT_SETS);
 	h_add(s, test_caps_cap_drop_net_raw, 3, HINT_OPTIONS);
 	h_add(s, test_caps_cap_add_sys_admin, 3, HINT_OPTIONS);
-	h_add(s, test_caps_drop_all, 2, HINT_OPTIONS);
+	h_add(s, test_caps_all, 3, HINT_OPTIONS);
 	h_add(s, test_caps_breakout, 4, HINT_BREAKOUT);
 }

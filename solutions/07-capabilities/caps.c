@@ -39,7 +39,7 @@ static uint64_t caps_wanted(const struct byoc_options *o)
 	 * of o->cap_add; otherwise the default set, without o->cap_drop, with
 	 * o->cap_add. Bit N of each uint64_t is capability N.
 	 * Checked by test_caps_cap_drop_net_raw, test_caps_cap_add_sys_admin,
-	 * test_caps_drop_all and test_caps_breakout; explained in
+	 * test_caps_all and test_caps_breakout; explained in
 	 * steps/07-capabilities/README.md, "Your task". */
 	if (o->privileged)
 		return BYOC_CAPS_ALL;
@@ -93,8 +93,9 @@ static int caps_child_setup(struct byoc_container *c, struct byoc_error *err)
 	 * (see cap_drop_bound(3); it needs CAP_SETPCAP, so do it first). The
 	 * bounding set caps what any later execve() can give back: root's
 	 * permitted set after exec is its inheritable set plus its bounding set.
-	 * Wrap each in BYOC_SYS(err, call, "cap_drop_bound(%s)", ...).
-	 * Checked by test_caps_sets_are_docker_default; explained in
+	 * Wrap each in BYOC_SYS(err, call, "cap_drop_bound(%d)", (int)cap).
+	 * Checked by test_caps_sets_are_docker_default and test_caps_all;
+	 * explained in
 	 * steps/07-capabilities/README.md, "The five sets". */
 	for (cap_value_t cap = 0; cap < last; cap++) {
 		if (keep & (1ULL << cap))
@@ -109,8 +110,8 @@ static int caps_child_setup(struct byoc_container *c, struct byoc_error *err)
 	 * cap_set_flag(caps, CAP_PERMITTED (then CAP_EFFECTIVE, CAP_INHERITABLE),
 	 * 1, &cap, CAP_SET) (see cap_set_flag(3)), then make `caps` the
 	 * process's own with int cap_set_proc(cap_t), wrapped in BYOC_SYS().
-	 * Checked by test_caps_sets_are_docker_default and
-	 * test_caps_mount_and_breakout_refused; explained in
+	 * Checked by test_caps_sets_are_docker_default,
+	 * test_caps_mount_and_mknod_refused and test_caps_breakout; explained in
 	 * steps/07-capabilities/README.md, "The five sets". */
 	static const cap_flag_t sets[] = { CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE };
 	for (cap_value_t cap = 0; cap < last; cap++) {
