@@ -54,7 +54,7 @@ done
 
 after=$(build/tests/leak-snapshot 2>/dev/null)
 left=$(comm -13 <(sort <<<"$before") <(sort <<<"$after"))
-prove "nothing was left on the host (mounts, links, network namespaces, cgroups, state)" \
+prove "nothing was left on the host (mounts, links, network namespaces, cgroups, state, loop devices)" \
 	test -z "$left"
 [ -n "$left" ] && printf 'left behind:\n%s\n' "$left"
 
