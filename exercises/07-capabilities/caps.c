@@ -6,7 +6,6 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-#include "cleanup.h"
 #include "container.h"
 #include "log.h"
 
@@ -24,6 +23,7 @@ static void cap_freep(cap_t *caps)
 	if (*caps)
 		cap_free(*caps);
 }
+#define _cleanup_cap_ __attribute__((cleanup(cap_freep)))
 
 /* The capabilities the container keeps: bit N for capability N. */
 static uint64_t caps_wanted(const struct byoc_options *o)
@@ -48,7 +48,7 @@ static uint64_t caps_wanted(const struct byoc_options *o)
  * lacks one cannot give it (see capset(2)). */
 static int caps_held(uint64_t *held, struct byoc_error *err)
 {
-	__attribute__((cleanup(cap_freep))) cap_t now = cap_get_proc();
+	_cleanup_cap_ cap_t now = cap_get_proc();
 	cap_value_t last = (cap_value_t)cap_max_bits();
 
 	if (!now)
@@ -70,8 +70,8 @@ static int caps_held(uint64_t *held, struct byoc_error *err)
 static int caps_child_setup(struct byoc_container *c, struct byoc_error *err)
 {
 	uint64_t keep = caps_wanted(c->opts), held = 0;
-	cap_value_t last = (cap_value_t)cap_max_bits();		     /* this kernel's count */
-	__attribute__((cleanup(cap_freep))) cap_t caps = cap_init(); /* every set empty */
+	cap_value_t last = (cap_value_t)cap_max_bits(); /* this kernel's count */
+	_cleanup_cap_ cap_t caps = cap_init();		/* every set empty */
 
 	if (!caps)
 		return byoc_error_sys(err, errno, "cap_init");
