@@ -53,12 +53,19 @@ if mke2fs -q -F -t ext2 -d "$tmp/disk" "$tmp/disk.img" 1M >/dev/null 2>&1 &&
 	loop=$(losetup --find --show --read-only "$tmp/disk.img"); then
 	dev=$(printf '%d:%d' $(stat -c '0x%t 0x%T' "$loop"))
 	echo "(a scratch disk of this demonstration's own: $loop, block device $dev, an ext2 image in $tmp)"
-	inside "breakout-disk $dev secret"
 	inside --privileged "breakout-disk $dev secret"
 	echo "With every capability, root inside makes the disk's node and mounts it: on a real"
-	echo "machine that is its root disk. By default, CAP_SYS_ADMIN is gone and mount fails;"
-	echo "mknod still works, since Docker's set keeps CAP_MKNOD: Docker's devices cgroup is"
-	echo "what stops the node's use there (see the lesson)."
+	echo "machine that is its root disk. And by default:"
+	inside "breakout-disk $dev secret"
+	if "$bin" -- /bin/breakout-disk "$dev" secret >/dev/null 2>&1; then
+		echo "The breakout still works by default: caps_child_setup() in"
+		echo "exercises/07-capabilities/caps.c keeps every capability. Read"
+		echo "steps/07-capabilities/README.md, \"Your task\"."
+	else
+		echo "CAP_SYS_ADMIN is gone and mount fails. mknod still works, since Docker's set"
+		echo "keeps CAP_MKNOD: Docker's devices cgroup is what stops the node's use there (see"
+		echo "the lesson)."
+	fi
 else
 	echo "(skipped: mke2fs (e2fsprogs) or a free loop device is missing)"
 fi
