@@ -87,8 +87,7 @@ static int caps_child_setup(struct byoc_container *c, struct byoc_error *err)
 	 * permitted set after exec is its inheritable set plus its bounding set.
 	 * Wrap each in BYOC_SYS(err, call, "cap_drop_bound(%d)", (int)cap).
 	 * Checked by test_caps_sets_are_docker_default and test_caps_all;
-	 * explained in
-	 * steps/07-capabilities/README.md, "The five sets". */
+	 * explained in steps/07-capabilities/README.md, "The five sets". */
 
 	/* TODO: put every capability 0 <= cap < last that `keep` has
 	 * into the permitted, effective and inheritable sets of `caps` with

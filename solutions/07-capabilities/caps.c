@@ -95,8 +95,7 @@ static int caps_child_setup(struct byoc_container *c, struct byoc_error *err)
 	 * permitted set after exec is its inheritable set plus its bounding set.
 	 * Wrap each in BYOC_SYS(err, call, "cap_drop_bound(%d)", (int)cap).
 	 * Checked by test_caps_sets_are_docker_default and test_caps_all;
-	 * explained in
-	 * steps/07-capabilities/README.md, "The five sets". */
+	 * explained in steps/07-capabilities/README.md, "The five sets". */
 	for (cap_value_t cap = 0; cap < last; cap++) {
 		if (keep & (1ULL << cap))
 			continue;
