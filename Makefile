@@ -67,7 +67,7 @@ stage_objs = $(patsubst %.c,$(OUT)/%.o,\
 
 define step_rules
 $(OUT)/step-$(call num,$(1)): $(OUT)/steps/$(1)/main.o $(OUT)/steps/driver.o $(call stage_objs,$(1)) $(LIB_OBJS)
-	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $$@ $$^
+	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $$@ $$^ $$(CAP_LIBS)
 endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
@@ -81,7 +81,7 @@ $(TESTS_OUT)/%.o: tests/%.c tests/harness.h tests/leaks.h tests/slate.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 $(TESTS_OUT)/suite-%: $(TESTS_OUT)/step_%.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
-	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) $(CAP_LIBS)
 # The runtime's own suite (not a step's, not graded): it walks README.md's
 # table of bad inputs.
 $(TESTS_OUT)/suite-runtime: $(TESTS_OUT)/runtime.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
@@ -99,11 +99,11 @@ $(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
 
 # The unit tests also drive the reference cgroup stage against a fake tree.
 $(OUT)/unit-tests: $(OUT)/tests/unit.o $(OUT)/solutions/04-cgroups/cgroups.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS) $(CAP_LIBS)
 
 # Step 04's stage against a fake cgroup tree, so that its suite grades the v1
 # and the v2 code on any machine; the suite finds it beside step-04.
-CGROUP_FAKE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -Wl,--wrap=mkdir -o $@ $^
+CGROUP_FAKE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -Wl,--wrap=mkdir -o $@ $^ $(CAP_LIBS)
 $(OUT)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/04-cgroups/*.c)) $(LIB_OBJS)
 	$(CGROUP_FAKE_LINK)
 $(OUT)/step-04: | $(OUT)/cgroup-fake
@@ -118,7 +118,7 @@ $(MUTANT_DIR)/%.o: $(MUTANT_DIR)/%.c
 $(MUTANT_DIR)/step-$(call num,$(MUTANT_STEP)): $(OUT)/steps/$(MUTANT_STEP)/main.o $(OUT)/steps/driver.o \
 		$(patsubst %.c,$(OUT)/%.o,$(foreach s,$(call steps_before,$(MUTANT_STEP)),$(wildcard solutions/$(s)/*.c))) \
 		$(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/$(MUTANT_STEP)/*.c)) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) -o $@ $^ $(CAP_LIBS)
 $(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/04-cgroups/*.c)) $(LIB_OBJS)
 	$(CGROUP_FAKE_LINK)
 endif
@@ -134,7 +134,7 @@ $(BUILD)/rootfs/.built: rootfs/build.sh $(ROOTFS_PROGS)
 
 # make clean-host: the runtime's clean-up of dead containers, on demand.
 $(OUT)/clean-host: $(OUT)/tools/clean-host.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS)
 
 $(BUILD)/caps: tools/caps.c
 	@mkdir -p $(@D)

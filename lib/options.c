@@ -1,8 +1,11 @@
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -21,6 +24,13 @@ const struct byoc_option_spec byoc_option_table[] = {
 	{ BYOC_OPT_CPU_WEIGHT, "cpu-weight", 0, "N", "relative CPU weight", "04-cgroups" },
 	{ BYOC_OPT_STATS, "stats", 0, NULL,
 	  "print the cgroup's memory, OOM and CPU figures at exit", "04-cgroups" },
+	{ BYOC_OPT_CAP_ADD, "cap-add", 0, "NAME",
+	  "keep capability NAME (NET_ADMIN, CAP_NET_ADMIN or ALL) beyond the default set",
+	  "07-capabilities" },
+	{ BYOC_OPT_CAP_DROP, "cap-drop", 0, "NAME", "drop capability NAME (or ALL)",
+	  "07-capabilities" },
+	{ BYOC_OPT_PRIVILEGED, "privileged", 0, NULL,
+	  "keep every capability: root inside is root of the machine", "07-capabilities" },
 	{ BYOC_OPT_NET, "net", 0, "none|veth", "network: none, or a veth pair to the host",
 	  "06-netns-veth" },
 	{ BYOC_OPT_VERBOSE, "verbose", 'v', NULL, "log every stage and system call to stderr",
@@ -53,6 +63,36 @@ static int named(const struct byoc_option_spec *s, int r, struct byoc_error *err
 	if (r < 0 && snprintf(msg, sizeof(msg), "--%s: %s", s->name, err->msg) >= 0)
 		memcpy(err->msg, msg, sizeof(msg)); /* a very long value is cut short */
 	return r;
+}
+
+/* A capability's name, as capabilities(7) spells it, in any case, with or
+ * without "CAP_", or ALL; libcap's cap_from_name(3) knows the names. Only
+ * the capabilities this kernel has (cap_max_bits(3)) are accepted. */
+static int add_cap(const char *option, const char *name, uint64_t *set, struct byoc_error *err)
+{
+	char full[64];
+	cap_value_t cap = -1;
+	char *canonical = NULL;
+	bool known;
+
+	if (strcasecmp(name, "ALL") == 0) {
+		*set = BYOC_CAPS_ALL;
+		return 0;
+	}
+	snprintf(full, sizeof(full), "%s%s", strncasecmp(name, "CAP_", 4) ? "cap_" : "", name);
+	/* cap_from_name(3) also takes a number, and a name followed by more
+	 * text: only a name that reads back the same is one. */
+	known = isalpha((unsigned char)name[0]) && strlen(name) < 48 &&
+		cap_from_name(full, &cap) == 0 && cap >= 0 && cap < (cap_value_t)cap_max_bits() &&
+		(canonical = cap_to_name(cap)) != NULL && strcasecmp(canonical, full) == 0;
+	cap_free(canonical);
+	if (!known)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--%s %s: no such capability on this kernel: give a name "
+				      "of capabilities(7), such as NET_RAW or CAP_NET_RAW, or ALL",
+				      option, name);
+	*set |= 1ULL << cap;
+	return 0;
 }
 
 static int apply(const struct byoc_option_spec *s, const char *value, struct byoc_options *o,
@@ -97,6 +137,13 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 		return named(s, byoc_parse_count(value, 1, 10000, &o->cpu_weight, err), err);
 	case BYOC_OPT_STATS:
 		o->stats = true;
+		return 0;
+	case BYOC_OPT_CAP_ADD:
+		return add_cap(s->name, value, &o->cap_add, err);
+	case BYOC_OPT_CAP_DROP:
+		return add_cap(s->name, value, &o->cap_drop, err);
+	case BYOC_OPT_PRIVILEGED:
+		o->privileged = true;
 		return 0;
 	case BYOC_OPT_VERBOSE:
 		o->verbose = true;

@@ -21,6 +21,9 @@ enum byoc_option_id {
 	BYOC_OPT_VERBOSE = 1u << 8,
 	BYOC_OPT_HELP = 1u << 9,
 	BYOC_OPT_INIT = 1u << 10,
+	BYOC_OPT_CAP_ADD = 1u << 11,
+	BYOC_OPT_CAP_DROP = 1u << 12,
+	BYOC_OPT_PRIVILEGED = 1u << 13,
 };
 
 struct byoc_option_spec {
@@ -38,6 +41,9 @@ extern const struct byoc_option_spec byoc_option_table[];
 /* The smallest --memory accepted, in bytes. */
 #define BYOC_MEMORY_FLOOR (6 << 20)
 
+/* --cap-add ALL, --cap-drop ALL. */
+#define BYOC_CAPS_ALL UINT64_MAX
+
 struct byoc_options {
 	const char *rootfs;
 	const char *hostname; /* as given: the stage that sets it validates it */
@@ -47,6 +53,10 @@ struct byoc_options {
 	uint64_t cpus;	      /* millionths of a CPU; 0: no limit */
 	uint64_t cpu_weight;  /* 1..10000; 0: the default */
 	bool stats;	      /* print the cgroup's figures at exit */
+	/* 07-capabilities: bit N is capability N (see capabilities(7)), as
+	 * --cap-add and --cap-drop named them; BYOC_CAPS_ALL for ALL. */
+	uint64_t cap_add, cap_drop;
+	bool privileged; /* keep every capability */
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */

@@ -76,6 +76,11 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	}
 	if (opts.verbose)
 		byoc_log_enable(stderr);
+	if (opts.privileged)
+		fprintf(stderr,
+			"%s: warning: --privileged: the container keeps every capability; its "
+			"root can mknod and mount the machine's disks\n",
+			prog);
 
 	r = byoc_container_init(&c, &opts, &err);
 	if (r == 0) {

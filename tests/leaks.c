@@ -44,6 +44,36 @@ static void add_dir_entries(struct lines *l, const char *kind, const char *dir)
 	closedir(d);
 }
 
+/* Attached loop devices (loop(4)), with their backing files: a test that
+ * makes a scratch disk must detach it. */
+static void add_loops(struct lines *l)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[300], file[4096] = "";
+		FILE *f;
+		if (strncmp(e->d_name, "loop", 4) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", e->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue; /* not attached */
+		if (!fgets(file, sizeof(file), f))
+			file[0] = '\0';
+		fclose(f);
+		file[strcspn(file, "\n")] = '\0';
+		char *s;
+		if (asprintf(&s, "loop %s %s", e->d_name, file) < 0)
+			abort();
+		add(l, s);
+	}
+	closedir(d);
+}
+
 /* Mount points of this process's mount namespace, from mountinfo(5):
  * field 5 is the mount point; after " - " come the type and the source. */
 static void add_mounts(struct lines *l)
@@ -144,6 +174,7 @@ char *h_leak_snapshot(void)
 	add_dir_entries(&l, "link", "/sys/class/net");
 	add_dir_entries(&l, "netns", "/run/netns");
 	add_dir_entries(&l, "state", "/run/byoc");
+	add_loops(&l);
 	add_sysvipc(&l, "msg");
 	add_sysvipc(&l, "sem");
 	add_sysvipc(&l, "shm");

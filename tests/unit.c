@@ -4,6 +4,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/capability.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sched.h>
@@ -233,6 +234,56 @@ START_TEST(test_options_errors)
 		ck_assert_msg(r < 0 && err.status == 125 && strstr(err.msg, bad[i].says),
 			      "'%s %s': expected an error saying \"%s\"; saw r=%d \"%s\"", bad[i].a,
 			      bad[i].b ? bad[i].b : "", bad[i].says, r, err.msg);
+	}
+}
+END_TEST
+
+/* Capability names as capabilities(7) spells them, in any case, with or
+ * without CAP_, or ALL; see cap_from_name(3). */
+START_TEST(test_options_capabilities)
+{
+	static const struct {
+		const char *name;
+		int cap; /* -1: ALL */
+	} good[] = {
+		{ "NET_RAW", CAP_NET_RAW },
+		{ "net_raw", CAP_NET_RAW },
+		{ "CAP_NET_RAW", CAP_NET_RAW },
+		{ "cap_Net_Raw", CAP_NET_RAW },
+		{ "SYS_ADMIN", CAP_SYS_ADMIN },
+		{ "chown", CAP_CHOWN },
+		{ "ALL", -1 },
+		{ "all", -1 },
+	};
+	static const char *const bad[] = { "FOO",	 "21",	    "CAP_",	     "",
+					   "cap_chownx", "NET RAW", "CAP_CAP_CHOWN", "-1" };
+	unsigned caps = ALL01 | BYOC_OPT_CAP_ADD | BYOC_OPT_CAP_DROP | BYOC_OPT_PRIVILEGED;
+	struct byoc_error err = { 0 };
+	struct byoc_options o;
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		uint64_t want = good[i].cap < 0 ? BYOC_CAPS_ALL : 1ULL << good[i].cap;
+		ck_assert_msg(parse(caps, &o, &err, "--cap-add", good[i].name, "--cap-drop",
+				    good[i].name, NULL) == 0,
+			      "--cap-add %s: %s", good[i].name, err.msg);
+		ck_assert_msg(o.cap_add == want && o.cap_drop == want,
+			      "--cap-add/--cap-drop %s: expected %#llx; saw %#llx, %#llx",
+			      good[i].name, (unsigned long long)want, (unsigned long long)o.cap_add,
+			      (unsigned long long)o.cap_drop);
+	}
+	ck_assert_int_eq(
+		parse(caps, &o, &err, "--cap-add", "chown", "--cap-add=KILL", "--privileged", NULL),
+		0);
+	ck_assert(o.cap_add == ((1ULL << CAP_CHOWN) | (1ULL << CAP_KILL)) && o.cap_drop == 0);
+	ck_assert(o.privileged);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = parse(caps, &o, &err, "--cap-drop", bad[i], NULL);
+		char *want = NULL;
+		ck_assert(asprintf(&want, "--cap-drop %s: no such capability", bad[i]) > 0);
+		ck_assert_msg(r < 0 && err.status == 125 && strstr(err.msg, want),
+			      "--cap-drop '%s': expected \"%s\"; saw r=%d \"%s\"", bad[i], want, r,
+			      err.msg);
+		free(want);
 	}
 }
 END_TEST
@@ -918,6 +969,7 @@ int main(void)
 	tcase_add_test(tc, test_options_defaults);
 	tcase_add_test(tc, test_options_forms);
 	tcase_add_test(tc, test_options_errors);
+	tcase_add_test(tc, test_options_capabilities);
 	tcase_add_test(tc, test_lifecycle_hook_order);
 	tcase_add_test(tc, test_lifecycle_supersedes);
 	tcase_add_test(tc, test_lifecycle_prepare_failure_cleans_up);

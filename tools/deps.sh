@@ -26,6 +26,8 @@ if [ -z "$bb" ] || ! command -v readelf >/dev/null 2>&1 ||
 	need busybox-static
 fi
 command -v ip >/dev/null 2>&1 || need iproute2
+# Step 07's scratch disk: an ext2 image made with mke2fs -d.
+[ -x /sbin/mke2fs ] || need e2fsprogs
 for tool in unshare nsenter findmnt lsns; do
 	command -v "$tool" >/dev/null 2>&1 || need util-linux
 done

@@ -221,6 +221,19 @@ check_rootfs() {
 	fi
 }
 
+# Step 07's tests and demonstration make a scratch disk: an ext2 image
+# (mke2fs -d) on a loop device.
+check_scratch_disk() {
+	if [ ! -x /sbin/mke2fs ]; then
+		fail "scratch disk" "/sbin/mke2fs not found (step 07 makes an ext2 image)" "$deps"
+	elif [ ! -e /dev/loop-control ]; then
+		fail "scratch disk" "no /dev/loop-control (step 07 attaches a loop device)" \
+			"load the loop module ('sudo modprobe loop'), or run on a machine or VM, not in a container"
+	else
+		ok "scratch disk" "mke2fs and /dev/loop-control"
+	fi
+}
+
 check_packages() {
 	local lib bb
 	for lib in check libcap; do
@@ -262,6 +275,7 @@ check_container
 check_wsl
 check_apparmor
 check_rootfs
+check_scratch_disk
 check_packages
 
 echo "doctor: $oks ok, $warnings warnings, $failures failed"
