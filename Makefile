@@ -132,6 +132,15 @@ $(BUILD)/rootfs/.built: rootfs/build.sh $(ROOTFS_PROGS)
 	rootfs/build.sh $(BUILD)/rootfs $(ROOTFS_PROGS)
 	@touch $@
 
+# Step 05's image layer, stacked above the rootfs with --layer.
+$(BUILD)/layers-progs/hello: rootfs/app/hello.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -o $@ $<
+$(BUILD)/layers/.app-built: rootfs/app-layer.sh $(BUILD)/layers-progs/hello
+	@mkdir -p $(@D)
+	rootfs/app-layer.sh $(BUILD)/layers/app $(BUILD)/layers-progs/hello
+	@touch $@
+
 # make clean-host: the runtime's clean-up of dead containers, on demand.
 $(OUT)/clean-host: $(OUT)/tools/clean-host.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS)
@@ -185,7 +194,8 @@ help:
 	@echo "  make format               clang-format every C file"
 	@echo "Building blocks"
 	@echo "  sudo make deps            install missing packages with apt-get"
-	@echo "  sudo make rootfs          build the busybox root file system in build/rootfs"
+	@echo "  sudo make rootfs          build the busybox root file system in build/rootfs,"
+	@echo "                            and step 05's image layer in build/layers/app"
 	@echo "  make build                build every step's binary into $(BUILD)/IMPL/"
 	@echo "  make clean                remove build/"
 	@echo
@@ -200,7 +210,7 @@ doctor:
 
 rootfs:
 	@$(call as_user,$(MAKE) --no-print-directory _rootfs)
-_rootfs: $(BUILD)/rootfs/.built
+_rootfs: $(BUILD)/rootfs/.built $(BUILD)/layers/.app-built
 
 build:
 	@$(call as_user,$(MAKE) --no-print-directory _build)
@@ -208,7 +218,8 @@ _build: $(SELECTED_BINS) compile_commands.json
 
 # Suites and rootfs only: tools/grade.sh builds each step's binary itself, so
 # that a step that does not compile still gets graded (zero) with the others.
-_suites: $(foreach s,$(SELECTED),$(call suite_bin,$(s))) $(BUILD)/rootfs/.built compile_commands.json
+_suites: $(foreach s,$(SELECTED),$(call suite_bin,$(s))) $(BUILD)/rootfs/.built \
+	$(BUILD)/layers/.app-built compile_commands.json
 _tests: _suites $(SELECTED_BINS)
 
 define step_target

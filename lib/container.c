@@ -198,9 +198,12 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 
 	memset(c, 0, sizeof(*c));
 	c->opts = opts;
+	c->root = opts->rootfs;
 	c->sync_fd = -1;
 	byoc_cgroup_defaults(&c->cgroup);
 	byoc_state_defaults(&c->state);
+	if (opts->state_dir)
+		c->state.root = opts->state_dir;
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return byoc_error_sys(err, errno, "getrandom(container id)");
 	for (size_t i = 0; i < sizeof(raw); i++)

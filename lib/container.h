@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "error.h"
 #include "options.h"
+#include "overlay.h"
 #include "state.h"
 
 /* A namespace that a step's container must have, declared by the step's
@@ -43,11 +44,17 @@ struct byoc_container {
 	int sync_fd;		 /* this side's end of the sync socket */
 	struct byoc_state state; /* /run/byoc/<id>: its lock, its cgroups */
 
+	/* The directory that becomes the container's / (03-mount-ns pivots
+	 * into it): opts->rootfs, unless 05-overlayfs mounts an overlay of it
+	 * and points here at the overlay instead. */
+	const char *root;
+
 	/* What stages work out in prepare() for later hooks to use. */
 	char hostname[65];		/* 02-pid-ns: the UTS name, at most HOST_NAME_MAX */
 	struct byoc_cgroup cgroup;	/* 04-cgroups */
 	struct byoc_cgroup_stats stats; /* 04-cgroups: read just before removal */
 	bool have_stats;
+	struct byoc_overlay overlay; /* 05-overlayfs */
 };
 
 struct byoc_stage {

@@ -24,6 +24,13 @@ const struct byoc_option_spec byoc_option_table[] = {
 	{ BYOC_OPT_CPU_WEIGHT, "cpu-weight", 0, "N", "relative CPU weight", "04-cgroups" },
 	{ BYOC_OPT_STATS, "stats", 0, NULL,
 	  "print the cgroup's memory, OOM and CPU figures at exit", "04-cgroups" },
+	{ BYOC_OPT_LAYER, "layer", 0, "DIR",
+	  "a read-only layer above the rootfs; repeat it, the last given on top", "05-overlayfs" },
+	{ BYOC_OPT_STATE_DIR, "state-dir", 0, "DIR",
+	  "where containers keep their state and upper layers (default: /run/byoc)",
+	  "05-overlayfs" },
+	{ BYOC_OPT_KEEP, "keep", 0, NULL,
+	  "keep the container's upper directory after exit, and say where it is", "05-overlayfs" },
 	{ BYOC_OPT_CAP_ADD, "cap-add", 0, "NAME",
 	  "keep capability NAME (NET_ADMIN, CAP_NET_ADMIN or ALL) beyond the default set",
 	  "07-capabilities" },
@@ -137,6 +144,14 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 		return named(s, byoc_parse_count(value, 1, 10000, &o->cpu_weight, err), err);
 	case BYOC_OPT_STATS:
 		o->stats = true;
+		return 0;
+	case BYOC_OPT_LAYER:
+		return byoc_layer_add(o, value, err);
+	case BYOC_OPT_STATE_DIR:
+		o->state_dir = value;
+		return byoc_state_dir_check(value, err);
+	case BYOC_OPT_KEEP:
+		o->keep = true;
 		return 0;
 	case BYOC_OPT_CAP_ADD:
 		return add_cap(s->name, value, &o->cap_add, err);

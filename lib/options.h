@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "overlay.h"
 
 enum byoc_option_id {
 	BYOC_OPT_ROOTFS = 1u << 0,
@@ -24,6 +25,9 @@ enum byoc_option_id {
 	BYOC_OPT_CAP_ADD = 1u << 11,
 	BYOC_OPT_CAP_DROP = 1u << 12,
 	BYOC_OPT_PRIVILEGED = 1u << 13,
+	BYOC_OPT_LAYER = 1u << 14,
+	BYOC_OPT_STATE_DIR = 1u << 15,
+	BYOC_OPT_KEEP = 1u << 16,
 };
 
 struct byoc_option_spec {
@@ -60,6 +64,12 @@ struct byoc_options {
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */
+
+	/* 05-overlayfs */
+	const char *layers[BYOC_LAYERS_MAX]; /* --layer, as given: the last on top */
+	size_t n_layers;
+	const char *state_dir; /* --state-dir; NULL: /run/byoc */
+	bool keep;	       /* keep the upper directory after exit */
 };
 
 /* Parse argv[1..argc-1]. `allowed` is the set of options this program takes

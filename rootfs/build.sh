@@ -58,6 +58,7 @@ cat >etc/group <<'GROUP'
 root:x:0:
 nogroup:x:65534:
 GROUP
+echo "byoc base image: busybox rootfs" >etc/motd
 echo "byoc rootfs: busybox $(bin/busybox | head -n 1 | awk '{print $2}')" >etc/byoc-rootfs
 
 for prog in $progs; do

@@ -52,6 +52,17 @@ static void print_stats(const char *prog, const struct byoc_container *c,
 	fputc('\n', stderr);
 }
 
+/* --keep: where the container's changes to the image are, a docker diff by
+ * hand, and how to remove them. */
+static void print_kept(const char *prog, const struct byoc_container *c)
+{
+	if (c->overlay.kept[0])
+		fprintf(stderr,
+			"%s: kept the container's upper directory (its changes to the image): %s; "
+			"remove it with: rm -rf %s\n",
+			prog, c->overlay.kept, c->overlay.kept);
+}
+
 int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 {
 	static char *default_command[] = { "/bin/sh", NULL };
@@ -90,6 +101,7 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	}
 	if (r < 0) {
 		print_stats(prog, &c, &opts);
+		print_kept(prog, &c);
 		if (err.stage[0] && strcmp(err.stage, "exec") != 0)
 			fprintf(stderr, "%s: stage %s: %s\n", prog, err.stage, err.msg);
 		else
@@ -97,5 +109,6 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 		return err.status ? err.status : BYOC_EXIT_RUNTIME;
 	}
 	print_stats(prog, &c, &opts);
+	print_kept(prog, &c);
 	return status;
 }

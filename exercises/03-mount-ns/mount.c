@@ -106,8 +106,8 @@ static int mount_dev_shm(struct byoc_error *err)
 
 static int mount_child_setup(struct byoc_container *c, struct byoc_error *err)
 {
-	if (pivot_into_rootfs(c->opts->rootfs, err) < 0 || mount_proc(err) < 0 ||
-	    mount_dev(err) < 0 || mount_dev_shm(err) < 0 || mount_sys_and_tmp(err) < 0)
+	if (pivot_into_rootfs(c->root, err) < 0 || mount_proc(err) < 0 || mount_dev(err) < 0 ||
+	    mount_dev_shm(err) < 0 || mount_sys_and_tmp(err) < 0)
 		return -1;
 	return 0;
 }
