@@ -122,10 +122,19 @@ int byoc_overlay_check(const struct byoc_options *o, const char *dir, struct byo
 
 	if (path_ok("--rootfs", o->rootfs, err) < 0)
 		return -EINVAL;
+	if (stat(o->rootfs, &root) < 0)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--rootfs %s: %s: build it with 'sudo make rootfs' or pass "
+				      "--rootfs DIR",
+				      o->rootfs, strerror(errno));
+	if (!S_ISDIR(root.st_mode))
+		return byoc_error_set(
+			err, BYOC_EXIT_RUNTIME,
+			"--rootfs %s is not a directory: the image is a directory tree", o->rootfs);
 	snprintf(what, sizeof(what), "the state directory %s", dir);
 	if (path_ok(what, dir, err) < 0 || upper_fs_ok(what, dir, err) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < o->n_layers && stat(o->rootfs, &root) == 0; i++)
+	for (size_t i = 0; i < o->n_layers; i++)
 		if (stat(o->layers[i], &layer) == 0 && layer.st_dev == root.st_dev &&
 		    layer.st_ino == root.st_ino)
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
