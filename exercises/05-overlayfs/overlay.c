@@ -33,7 +33,8 @@ static int overlay_prepare(struct byoc_container *c, struct byoc_error *err)
 	 * are in the container's state directory, c->state.dir: so upper and
 	 * work are on one file system, as overlayfs requires, and each
 	 * container has its own, removed with the state directory at exit.
-	 * Checked by test_overlay_second_container_starts_clean and
+	 * Checked by test_overlay_root_is_an_overlay (upperdir and workdir in
+	 * /run/byoc/<id>/), test_overlay_second_container_starts_clean and
 	 * test_overlay_state_dir_gone_after_exit; explained in
 	 * steps/05-overlayfs/README.md, "Your task: the container's layer". */
 
@@ -43,7 +44,8 @@ static int overlay_prepare(struct byoc_container *c, struct byoc_error *err)
 	 * lowerdir lists the read-only layers from the top down: the layers of
 	 * --layer, o->layers[0 .. o->n_layers - 1], given bottom first (the
 	 * last given is on top), then the image itself, o->rootfs, at the bottom.
-	 * Checked by test_overlay_higher_layer_shadows_lower and
+	 * Checked by test_overlay_higher_layer_shadows_lower,
+	 * test_overlay_root_is_an_overlay (lowerdir) and
 	 * test_overlay_image_unchanged_on_disk; explained in
 	 * steps/05-overlayfs/README.md, "Your task: the overlay's options". */
 	byoc_log("overlay options: %s", ov->data);
@@ -62,8 +64,9 @@ static int overlay_child_setup(struct byoc_container *c, struct byoc_error *err)
 	 * mount("overlay", ov->merged, "overlay", 0, ov->data); then set
 	 * c->root = ov->merged, so that the mount stage pivots into the
 	 * overlay instead of the image. Each call through BYOC_SYS().
-	 * Checked by test_overlay_root_is_an_overlay and
-	 * test_overlay_never_in_host_mountinfo; explained in
+	 * Checked by test_overlay_root_is_an_overlay,
+	 * test_overlay_never_in_host_mountinfo and
+	 * test_overlay_image_unchanged_on_disk; explained in
 	 * steps/05-overlayfs/README.md, "Your task: mount it inside". */
 	return 0;
 }
@@ -81,10 +84,13 @@ static void overlay_cleanup(struct byoc_container *c)
 	/* TODO: with --keep, move the upper directory out of the
 	 * state directory before the library removes it: rename(2) ov->upper to
 	 * `kept` (<state>.upper, beside the state directory: the same file
-	 * system), and on success copy `kept` into ov->kept for main() to print.
+	 * system), and on success copy `kept` into ov->kept (size
+	 * sizeof(ov->kept)) for main() to print.
 	 * The clean-up of dead containers leaves it alone: it only removes
 	 * directories named by a container id.
-	 * Checked by test_overlay_keep_shows_whiteout; explained in
+	 * Checked by test_overlay_keep_shows_whiteout,
+	 * test_overlay_recreated_dir_is_opaque and (nothing kept without --keep)
+	 * test_overlay_state_dir_gone_after_exit; explained in
 	 * steps/05-overlayfs/README.md, "Your task: --keep". */
 }
 
