@@ -147,7 +147,14 @@ check_cgroups() {
 }
 
 check_overlayfs() {
-	if grep -qw overlay /proc/filesystems; then
+	# Step 05 keeps each container's upper layer in /run/byoc, which
+	# overlayfs cannot be (as inside a Docker container).
+	local run
+	run=$(stat -fc %T /run 2>/dev/null)
+	if [ "$run" = overlayfs ]; then
+		warn overlayfs "/run is on overlayfs, which cannot hold an overlay's upper layer" \
+			"for step 05, give --state-dir a directory on a tmpfs ('mount -t tmpfs tmpfs DIR')"
+	elif grep -qw overlay /proc/filesystems; then
 		ok overlayfs "in /proc/filesystems"
 	elif has modprobe && modprobe -nq overlay 2>/dev/null; then
 		ok overlayfs "module available: the first overlay mount loads it"
