@@ -40,6 +40,9 @@ static const struct {
 	  "the mount point or source does not exist: the lab's rootfs has /proc, /dev, /sys and "
 	  "/tmp; build it with 'sudo make rootfs'" },
 	{ "mount", EINVAL, "the kernel refused these mount flags or this source; see mount(2)" },
+	{ "mount", ELOOP,
+	  "overlayfs refuses layers that overlap: no --layer may contain another layer, the "
+	  "rootfs or the state directory (--state-dir)" },
 	{ "mknod", EEXIST, "the device node already exists: /dev should be a fresh tmpfs" },
 	{ "umount2", EINVAL, "not a mount point, or MNT_DETACH was not given; see umount(2)" },
 	{ "mount", EPERM,

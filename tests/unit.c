@@ -288,6 +288,108 @@ START_TEST(test_options_capabilities)
 }
 END_TEST
 
+/* ---- 05-overlayfs: layers and the overlay's options ---- */
+
+#define ALL05 (ALL01 | BYOC_OPT_LAYER | BYOC_OPT_STATE_DIR | BYOC_OPT_KEEP)
+
+START_TEST(test_overlay_layer_options)
+{
+	char root[] = "/tmp/byoc-unit-XXXXXX";
+	struct byoc_error err = { 0 };
+	struct byoc_options o;
+
+	ck_assert(mkdtemp(root));
+	char *a = NULL, *b = NULL, *file = NULL, *aslash = NULL;
+	ck_assert(asprintf(&a, "%s/a", root) > 0 && asprintf(&b, "%s/b", root) > 0 &&
+		  asprintf(&file, "%s/f", root) > 0 && asprintf(&aslash, "%s/a/", root) > 0);
+	ck_assert(mkdir(a, 0755) == 0 && mkdir(b, 0755) == 0);
+	close(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+
+	ck_assert_int_eq(parse(ALL05, &o, &err, "--layer", a, "--layer", b, "--keep", NULL), 0);
+	ck_assert_uint_eq(o.n_layers, 2);
+	ck_assert_str_eq(o.layers[0], a); /* as given: the last on top */
+	ck_assert_str_eq(o.layers[1], b);
+	ck_assert(o.keep);
+	ck_assert_ptr_null(o.state_dir);
+
+	ck_assert_int_lt(parse(ALL05, &o, &err, "--layer", a, "--layer", aslash, NULL), 0);
+	ck_assert_msg(strstr(err.msg, "given twice"), "%s", err.msg);
+	ck_assert_int_lt(parse(ALL05, &o, &err, "--layer", file, NULL), 0);
+	ck_assert_msg(strstr(err.msg, "is a file, not a directory"), "%s", err.msg);
+	ck_assert_int_lt(parse(ALL05, &o, &err, "--layer", "/no/such/layer", NULL), 0);
+	ck_assert_msg(strstr(err.msg, "/no/such/layer: No such file"), "%s", err.msg);
+	ck_assert_int_lt(parse(ALL05, &o, &err, "--layer", "/a,b", NULL), 0);
+	ck_assert_msg(strstr(err.msg, "holds ','"), "%s", err.msg);
+	ck_assert_int_lt(parse(ALL05, &o, &err, "--layer", "", NULL), 0);
+	ck_assert_int_lt(parse(ALL05, &o, &err, "--state-dir", file, NULL), 0);
+	ck_assert_msg(strstr(err.msg, "is not a directory"), "%s", err.msg);
+	ck_assert_int_eq(parse(ALL05, &o, &err, "--state-dir", root, NULL), 0);
+	ck_assert_str_eq(o.state_dir, root);
+	/* Options of step 05 are refused by earlier steps. */
+	ck_assert_int_lt(parse(ALL01, &o, &err, "--layer", a, NULL), 0);
+	ck_assert_msg(strstr(err.msg, "arrives in step 05-overlayfs"), "%s", err.msg);
+
+	/* 499 layers and the rootfs: overlayfs's 500; one more is refused. */
+	memset(&o, 0, sizeof(o));
+	for (int i = 0; i < BYOC_LAYERS_MAX; i++) {
+		char *d = NULL;
+		ck_assert(asprintf(&d, "%s/l%d", root, i) > 0 && mkdir(d, 0755) == 0);
+		int r = byoc_layer_add(&o, d, &err);
+		ck_assert_msg(i < BYOC_LAYERS_MAX - 1 ? r == 0 : r < 0, "layer %d: %d %s", i, r,
+			      err.msg);
+		if (r < 0)
+			free(d); /* the accepted ones stay in o.layers until the tree goes */
+	}
+	ck_assert_msg(strstr(err.msg, "more than 499 layers"), "%s", err.msg);
+	char *rm = NULL;
+	ck_assert(asprintf(&rm, "rm -rf %s", root) > 0 && system(rm) == 0);
+	for (size_t i = 0; i < o.n_layers; i++)
+		free((char *)o.layers[i]);
+	free(rm);
+	free(a);
+	free(b);
+	free(file);
+	free(aslash);
+}
+END_TEST
+
+/* The overlay's options must fit in one page (mount(2) copies no more):
+ * exactly at the limit they are accepted, one byte more is refused. */
+START_TEST(test_overlay_options_fit_a_page)
+{
+	char dir[] = "/tmp/byoc-unit-XXXXXX";
+	struct byoc_error err = { 0 };
+	struct byoc_options o = { 0 };
+	long page = sysconf(_SC_PAGESIZE);
+	size_t limit =
+		page > 0 && page < BYOC_OVERLAY_DATA_MAX ? (size_t)page : BYOC_OVERLAY_DATA_MAX;
+	static char layer[8192];
+
+	ck_assert(mkdtemp(dir));
+	o.rootfs = dir;
+	/* "lowerdir=L:ROOTFS,upperdir=DIR/upper,workdir=DIR/work" and a NUL */
+	size_t fixed = 9 + strlen(dir) + 10 + strlen(dir) + 6 + 9 + strlen(dir) + 5 + 1;
+	size_t room = limit - fixed - 1; /* the layer's ':' */
+	memset(layer, 'x', room);
+	layer[0] = '/';
+	layer[room] = '\0';
+	o.layers[0] = layer;
+	o.n_layers = 1;
+	ck_assert_msg(byoc_overlay_check(&o, dir, &err) == 0, "%zu bytes refused: %s", limit - 1,
+		      err.msg);
+	layer[room] = 'x';
+	layer[room + 1] = '\0';
+	ck_assert_int_lt(byoc_overlay_check(&o, dir, &err), 0);
+	ck_assert_msg(strstr(err.msg, "at most 0 of these layers fit"), "%s", err.msg);
+
+	/* The rootfs given as a layer too. */
+	o.layers[0] = dir;
+	ck_assert_int_lt(byoc_overlay_check(&o, dir, &err), 0);
+	ck_assert_msg(strstr(err.msg, "the rootfs itself"), "%s", err.msg);
+	rmdir(dir);
+}
+END_TEST
+
 /* ---- stages and the lifecycle ---- */
 
 /* Hooks record what ran: the parent's in `events`, the child's through a
@@ -986,6 +1088,8 @@ int main(void)
 	tcase_add_test(tc, test_cgroup_v2_root_and_enabled_controllers);
 	tcase_add_test(tc, test_cgroup_v2_missing_controller);
 	tcase_add_test(tc, test_options_bad_limits);
+	tcase_add_test(tc, test_overlay_layer_options);
+	tcase_add_test(tc, test_overlay_options_fit_a_page);
 	tcase_add_test(tc, test_cgroup_missing_file_is_named);
 	tcase_add_test(tc, test_state_gc_removes_the_dead_only);
 	suite_add_tcase(s, tc);
