@@ -275,21 +275,32 @@ START_TEST(test_overlay_second_container_starts_clean)
 {
 	char *token = h_random_token();
 	const char *args[] = { token, NULL };
-	struct h_run first, second;
+	struct h_proc p;
+	struct h_run first, beside, second;
 
-	run_on_overlay(&first, NULL, "echo \"$1\" > /root/test.txt && cat /root/test.txt", args,
-		       NULL);
+	/* A second container while the first still runs, then a third after. */
+	h_container_spawn(&p, NULL,
+			  "echo \"$1\" > /root/test.txt && cat /root/test.txt && " H_WAIT_SCRIPT,
+			  args);
+	h_assert_ready(&p);
+	run_on_overlay(&beside, NULL, "cat /root/test.txt 2>&1 || echo absent", NULL, NULL);
+	h_finish(&p, &first);
 	run_on_overlay(&second, NULL, "cat /root/test.txt 2>&1 || echo absent", NULL, NULL);
 	ck_assert_msg(strstr(first.out, token),
 		      "expected the first container to read back what it wrote to /root/test.txt; "
 		      "saw \"%s%s\"",
 		      first.out, first.err);
+	ck_assert_msg(strstr(beside.out, "absent") && !strstr(beside.out, token),
+		      "expected a container running beside the first not to see its "
+		      "/root/test.txt: each has its own upper layer; it read \"%s\"",
+		      beside.out);
 	ck_assert_msg(strstr(second.out, "absent") && !strstr(second.out, token),
-		      "expected a second container not to see the first one's /root/test.txt: "
-		      "each has its own upper layer; it read \"%s\"",
+		      "expected a container started after the first not to see its "
+		      "/root/test.txt: each has its own upper layer; it read \"%s\"",
 		      second.out);
 	free(token);
 	h_run_free(&first);
+	h_run_free(&beside);
 	h_run_free(&second);
 }
 END_TEST
