@@ -61,6 +61,11 @@ static void print_kept(const char *prog, const struct byoc_container *c)
 			"%s: kept the container's upper directory (its changes to the image): %s; "
 			"remove it with: rm -rf %s\n",
 			prog, c->overlay.kept, c->overlay.kept);
+	else if (c->opts && c->opts->keep && c->overlay.upper[0])
+		fprintf(stderr,
+			"%s: --keep: the upper directory %s was not kept: run with -v to "
+			"see why\n",
+			prog, c->overlay.upper);
 }
 
 int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
