@@ -252,10 +252,15 @@ int h_slate_kill_orphans(void)
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
 	if ((f = fopen(path, "re"))) {
+		/* The whole list first: each read of the file lists the children
+		 * of that moment, and a killed child's children are ours by the
+		 * next read. Those are left for the clean-up of their cgroups. */
 		while (n < 256 && fscanf(f, "%d", &pids[n]) == 1)
-			kill(pids[n++], SIGKILL);
+			n++;
 		fclose(f);
 	}
+	for (int i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
 	/* Reap them, and whatever else of ours has already ended. */
 	for (int i = 0; i < n; i++)
 		while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
