@@ -39,6 +39,8 @@ EXERCISE_CFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-se
 	-Wno-unused-function
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 CAP_LIBS = $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
+# libmnl: netlink messages for step 06 (lib/netlink.c).
+MNL_LIBS = $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS = $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS))
@@ -67,7 +69,7 @@ stage_objs = $(patsubst %.c,$(OUT)/%.o,\
 
 define step_rules
 $(OUT)/step-$(call num,$(1)): $(OUT)/steps/$(1)/main.o $(OUT)/steps/driver.o $(call stage_objs,$(1)) $(LIB_OBJS)
-	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $$@ $$^ $$(CAP_LIBS)
+	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $$@ $$^ $$(CAP_LIBS) $$(MNL_LIBS)
 endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
@@ -99,11 +101,11 @@ $(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
 
 # The unit tests also drive the reference cgroup stage against a fake tree.
 $(OUT)/unit-tests: $(OUT)/tests/unit.o $(OUT)/solutions/04-cgroups/cgroups.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS) $(CAP_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS) $(CAP_LIBS) $(MNL_LIBS)
 
 # Step 04's stage against a fake cgroup tree, so that its suite grades the v1
 # and the v2 code on any machine; the suite finds it beside step-04.
-CGROUP_FAKE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -Wl,--wrap=mkdir -o $@ $^ $(CAP_LIBS)
+CGROUP_FAKE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -Wl,--wrap=mkdir -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 $(OUT)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/04-cgroups/*.c)) $(LIB_OBJS)
 	$(CGROUP_FAKE_LINK)
 $(OUT)/step-04: | $(OUT)/cgroup-fake
@@ -118,7 +120,7 @@ $(MUTANT_DIR)/%.o: $(MUTANT_DIR)/%.c
 $(MUTANT_DIR)/step-$(call num,$(MUTANT_STEP)): $(OUT)/steps/$(MUTANT_STEP)/main.o $(OUT)/steps/driver.o \
 		$(patsubst %.c,$(OUT)/%.o,$(foreach s,$(call steps_before,$(MUTANT_STEP)),$(wildcard solutions/$(s)/*.c))) \
 		$(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/$(MUTANT_STEP)/*.c)) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(CAP_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 $(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/04-cgroups/*.c)) $(LIB_OBJS)
 	$(CGROUP_FAKE_LINK)
 endif
@@ -143,7 +145,7 @@ $(BUILD)/layers/.app-built: rootfs/app-layer.sh $(BUILD)/layers-progs/hello
 
 # make clean-host: the runtime's clean-up of dead containers, on demand.
 $(OUT)/clean-host: $(OUT)/tools/clean-host.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 
 $(BUILD)/caps: tools/caps.c
 	@mkdir -p $(@D)

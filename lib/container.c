@@ -204,6 +204,7 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 	byoc_state_defaults(&c->state);
 	if (opts->state_dir)
 		c->state.root = opts->state_dir;
+	byoc_net_defaults(&c->net);
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return byoc_error_sys(err, errno, "getrandom(container id)");
 	for (size_t i = 0; i < sizeof(raw); i++)

@@ -8,6 +8,7 @@
 #include <sys/capability.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "parse.h"
 
 const struct byoc_option_spec byoc_option_table[] = {
@@ -38,7 +39,11 @@ const struct byoc_option_spec byoc_option_table[] = {
 	  "07-capabilities" },
 	{ BYOC_OPT_PRIVILEGED, "privileged", 0, NULL,
 	  "keep every capability: root inside is root of the machine", "07-capabilities" },
-	{ BYOC_OPT_NET, "net", 0, "none|veth", "network: none, or a veth pair to the host",
+	{ BYOC_OPT_NET, "net", 0, "none|veth",
+	  "network: none (only lo), or veth (default): a pair to the runtime's namespace",
+	  "06-netns-veth" },
+	{ BYOC_OPT_SUBNET, "subnet", 0, "CIDR",
+	  "the addresses of --net veth, a /30 each (default " BYOC_SUBNET_DEFAULT ")",
 	  "06-netns-veth" },
 	{ BYOC_OPT_VERBOSE, "verbose", 'v', NULL, "log every stage and system call to stderr",
 	  "01-chroot" },
@@ -160,6 +165,17 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 	case BYOC_OPT_PRIVILEGED:
 		o->privileged = true;
 		return 0;
+	case BYOC_OPT_NET:
+		if (strcmp(value, "none") && strcmp(value, "veth"))
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--net '%s' is not a network mode: give --net none "
+					      "or --net veth",
+					      value);
+		o->net = strcmp(value, "none") == 0 ? BYOC_NET_NONE : BYOC_NET_VETH;
+		return 0;
+	case BYOC_OPT_SUBNET:
+		return named(s, byoc_net_parse_subnet(value, &o->subnet, &o->subnet_prefix, err),
+			     err);
 	case BYOC_OPT_VERBOSE:
 		o->verbose = true;
 		return 0;
@@ -180,6 +196,7 @@ int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step
 
 	memset(o, 0, sizeof(*o));
 	o->rootfs = default_rootfs;
+	byoc_net_parse_subnet(BYOC_SUBNET_DEFAULT, &o->subnet, &o->subnet_prefix, err);
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i], *value = NULL, *eq = NULL;

@@ -28,6 +28,7 @@ enum byoc_option_id {
 	BYOC_OPT_LAYER = 1u << 14,
 	BYOC_OPT_STATE_DIR = 1u << 15,
 	BYOC_OPT_KEEP = 1u << 16,
+	BYOC_OPT_SUBNET = 1u << 17,
 };
 
 struct byoc_option_spec {
@@ -41,6 +42,14 @@ struct byoc_option_spec {
 
 /* The table behind the parser, ending with an entry whose name is NULL. */
 extern const struct byoc_option_spec byoc_option_table[];
+
+/* --net: none, only lo; veth, a pair to the runtime's namespace. */
+enum byoc_net { BYOC_NET_VETH = 0, BYOC_NET_NONE };
+
+/* --subnet's default: 198.18.0.0/15 is set aside for benchmarking network
+ * devices (RFC 2544) and routed nowhere, so home and campus networks do not
+ * use it. 256 containers, a /30 each. */
+#define BYOC_SUBNET_DEFAULT "198.18.0.0/22"
 
 /* The smallest --memory accepted, in bytes. */
 #define BYOC_MEMORY_FLOOR (6 << 20)
@@ -61,6 +70,9 @@ struct byoc_options {
 	 * --cap-add and --cap-drop named them; BYOC_CAPS_ALL for ALL. */
 	uint64_t cap_add, cap_drop;
 	bool privileged; /* keep every capability */
+	enum byoc_net net;
+	uint32_t subnet;	/* --subnet's network address, host byte order */
+	unsigned subnet_prefix; /* its prefix length, 1..30 */
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */

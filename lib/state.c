@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "log.h"
+#include "net.h"
 
 void byoc_state_defaults(struct byoc_state *st)
 {
@@ -131,6 +133,7 @@ static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed
 		if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* held: that runtime is alive */
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+		byoc_net_gc(dirfd); /* its veth's host end, if the kernel kept it */
 		if (!remove_cgroups(dirfd, removed, arg))
 			continue; /* the next clean-up tries again */
 		if (remove_tree(rootfd, e->d_name, 0, 0) < 0)
@@ -205,13 +208,85 @@ int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *
 	return 0;
 }
 
+/* The file `name` of each other container, for byoc_state_claim(). */
+static int read_others(int rootfd, const char *own, const char *name, char ***taken, size_t *n)
+{
+	int fd = dup(rootfd);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	while ((e = readdir(d))) {
+		char path[320], buf[256], **grown;
+		_cleanup_close_ int f = -1;
+		ssize_t got;
+
+		if (!is_id(e->d_name) || strcmp(e->d_name, own) == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", e->d_name, name);
+		f = openat(rootfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (f < 0 || (got = read(f, buf, sizeof(buf) - 1)) <= 0)
+			continue;
+		buf[got] = '\0';
+		grown = realloc(*taken, (*n + 1) * sizeof(**taken));
+		if (!grown || !(grown[*n] = strdup(buf))) {
+			*taken = grown ? grown : *taken;
+			closedir(d);
+			return -ENOMEM;
+		}
+		*taken = grown;
+		(*n)++;
+	}
+	closedir(d);
+	return 0;
+}
+
+int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_fn choose,
+		     void *arg, struct byoc_error *err)
+{
+	_cleanup_close_ int rootfd = -1, lock = lock_root(st->root, &rootfd, err);
+	_cleanup_close_ int fd = -1;
+	const char *own = strrchr(st->dir, '/');
+	char **taken = NULL, line[256] = "", path[4200];
+	size_t n = 0;
+	int r;
+
+	if (lock < 0)
+		return lock;
+	if (!own)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "internal error: no state directory");
+	r = read_others(rootfd, own + 1, name, &taken, &n);
+	if (r < 0)
+		byoc_error_sys(err, -r, "reading %s/*/%s", st->root, name);
+	else
+		r = choose(taken, n, line, sizeof(line), arg, err);
+	while (n-- > 0)
+		free(taken[n]);
+	free(taken);
+	if (r < 0)
+		return r;
+	snprintf(path, sizeof(path), "%s/%s", st->dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", path);
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+		return byoc_error_sys(err, errno ? errno : EIO, "write(%s)", path);
+	return 0;
+}
+
 void byoc_state_remove(struct byoc_state *st)
 {
 	if (st->dir[0]) {
 		/* The lock goes last, so the directory is never unlocked while
-		 * it still lists cgroups. */
+		 * it still lists cgroups or a link. */
 		char path[4300];
 		snprintf(path, sizeof(path), "%s/cgroups", st->dir);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/net", st->dir);
 		unlink(path);
 		snprintf(path, sizeof(path), "%s/lock", st->dir);
 		unlink(path);

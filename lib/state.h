@@ -18,6 +18,8 @@
  * killed in between. */
 #pragma once
 
+#include <stddef.h>
+
 #include "error.h"
 
 struct byoc_state {
@@ -42,6 +44,16 @@ int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
 /* Clean up after dead containers, then create <root>/<id> and take its lock.
  * All fds are close-on-exec: the container never holds the lock. */
 int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *err);
+
+/* Claim something that containers must not share (an address, a link
+ * name): under <root>/.lock, `choose` gets the contents of the file `name`
+ * in every other container's state directory (`taken`, `n` of them) and
+ * fills `line`; it is written to <dir>/<name> before the lock is released.
+ * Returns 0, or < 0 with `err` filled (by `choose`, or naming the call). */
+typedef int (*byoc_state_choose_fn)(char *const *taken, size_t n, char *line, size_t len, void *arg,
+				    struct byoc_error *err);
+int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_fn choose,
+		     void *arg, struct byoc_error *err);
 
 /* Remove the state directory and release the lock. Safe to call twice. */
 void byoc_state_remove(struct byoc_state *st);

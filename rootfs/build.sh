@@ -59,6 +59,11 @@ root:x:0:
 nogroup:x:65534:
 GROUP
 echo "byoc base image: busybox rootfs" >etc/motd
+# Mount points for the files a container gets of its own (step 06 binds its
+# hostname, hosts and resolv.conf over these); empty in the image.
+: >etc/hostname
+: >etc/hosts
+: >etc/resolv.conf
 echo "byoc rootfs: busybox $(bin/busybox | head -n 1 | awk '{print $2}')" >etc/byoc-rootfs
 
 for prog in $progs; do

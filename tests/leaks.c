@@ -99,6 +99,27 @@ static void add_mounts(struct lines *l)
 	fclose(f);
 }
 
+/* The links of the caller's network namespace. /sys/class/net shows those
+ * of the namespace that mounted /sys; /proc/self/net/dev, the caller's own. */
+static void add_links(struct lines *l)
+{
+	char *line = NULL, name[64];
+	size_t cap = 0;
+	FILE *f = fopen("/proc/self/net/dev", "re");
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char *s;
+		if (!strchr(line, ':') || sscanf(line, " %63[^:]:", name) != 1)
+			continue; /* the two header lines */
+		if (asprintf(&s, "link %s", name) < 0)
+			abort();
+		add(l, s);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+}
+
 /* System V IPC objects of this IPC namespace: the first column is the key. */
 static void add_sysvipc(struct lines *l, const char *kind)
 {
@@ -171,7 +192,7 @@ char *h_leak_snapshot(void)
 	char *s;
 
 	add_mounts(&l);
-	add_dir_entries(&l, "link", "/sys/class/net");
+	add_links(&l);
 	add_dir_entries(&l, "netns", "/run/netns");
 	add_dir_entries(&l, "state", "/run/byoc");
 	add_loops(&l);

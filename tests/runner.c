@@ -97,17 +97,19 @@ static void after_test(void)
 	next_test();
 }
 
-/* The runner and everything it starts live in throwaway mount, UTS and IPC
- * namespaces (as tools/sandbox.sh makes them): whatever a wrong stage does to
- * mounts, the hostname or IPC objects ends with the run. The first thing in
+/* The runner and everything it starts live in throwaway mount, UTS, IPC and
+ * network namespaces (as tools/sandbox.sh makes them): whatever a wrong stage
+ * does to mounts, the hostname, IPC objects or links ends with the run, and
+ * step 06's veth pairs have both ends in here. The first thing in
  * a new mount namespace: make every mount private, so nothing propagates to
  * the machine's (see mount_namespaces(7)). */
 static int enter_sandbox(void)
 {
-	if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) < 0) {
+	if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0) {
 		fprintf(stderr,
-			"runner: unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC): %s: run as root "
-			"(sudo)\n",
+			"runner: unshare(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWNET): %s: "
+			"run "
+			"as root (sudo)\n",
 			strerror(errno));
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,10 +200,11 @@ static void undo_line(struct h_report *r, char *line, char **mounts, size_t *n_m
 		bool link = strcmp(line, "link") == 0, ours = strstr(arg, "byoc") != NULL;
 		const char *argv[] = { "ip", link ? "link" : "netns", "delete", arg, NULL };
 		char *path;
-		if (asprintf(&path, "%s/%s", link ? "/sys/class/net" : "/run/netns", arg) < 0)
+		if (asprintf(&path, "/run/netns/%s", arg) < 0)
 			abort();
 		/* Deleting one end of a veth pair deletes the other. */
-		bool gone = ours && (h_run_quiet(argv) == 0 || access(path, F_OK) != 0);
+		bool gone = ours && (h_run_quiet(argv) == 0 ||
+				     (link ? if_nametoindex(arg) == 0 : access(path, F_OK) != 0));
 		const char *how = gone ? "" : " (could not be deleted)";
 		h_note(r, "network %s %s%s", link ? "link" : "namespace", arg,
 		       ours ? how : " (not named byoc...: left alone)");
