@@ -56,7 +56,7 @@ struct byoc_container {
 	struct byoc_cgroup_stats stats; /* 04-cgroups: read just before removal */
 	bool have_stats;
 	struct byoc_overlay overlay; /* 05-overlayfs */
-	struct byoc_net_ctx net; /* 06-netns-veth: its addresses, links and files */
+	struct byoc_net_ctx net;     /* 06-netns-veth: its addresses, links and files */
 };
 
 struct byoc_stage {

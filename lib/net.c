@@ -42,8 +42,7 @@ const char *byoc_net_ntoa(uint32_t addr, char *buf)
 	return inet_ntop(AF_INET, &in, buf, 16) ? buf : "?";
 }
 
-int byoc_net_parse_subnet(const char *text, uint32_t *net, unsigned *prefix,
-			  struct byoc_error *err)
+int byoc_net_parse_subnet(const char *text, uint32_t *net, unsigned *prefix, struct byoc_error *err)
 {
 	char addr[32], extra;
 	struct in_addr in;
@@ -106,12 +105,13 @@ static int choose_lease(char *const *taken, size_t n, char *line, size_t len, vo
 		if (!taken_by(taken, n, byoc_net_ntoa(q->subnet + (uint32_t)off, block), NULL))
 			break;
 	if (off >= size)
-		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
-				      "--subnet %s/%u has no free pair of addresses left: its %llu "
-				      "/30s are all taken by running containers; give a larger "
-				      "--subnet or stop one",
-				      byoc_net_ntoa(q->subnet, subnet), q->prefix,
-				      (unsigned long long)(size / 4));
+		return byoc_error_set(
+			err, BYOC_EXIT_RUNTIME,
+			"--subnet %s/%u has no free pair of addresses left: running "
+			"containers hold all %llu of its /30s; give a larger --subnet "
+			"or stop one",
+			byoc_net_ntoa(q->subnet, subnet), q->prefix,
+			(unsigned long long)(size / 4));
 	for (k = 0;; k++) {
 		snprintf(q->n->host_link, sizeof(q->n->host_link), "byoc%u", k);
 		if (!taken_by(taken, n, NULL, q->n->host_link))
@@ -124,8 +124,8 @@ static int choose_lease(char *const *taken, size_t n, char *line, size_t len, vo
 	return 0;
 }
 
-int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subnet,
-		   unsigned prefix, struct byoc_error *err)
+int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subnet, unsigned prefix,
+		   struct byoc_error *err)
 {
 	struct lease_req q = { n, subnet, prefix, 0 };
 	struct stat ns;
@@ -145,7 +145,8 @@ int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subne
 static int write_etc(int dirfd, const char *dir, const char *name, const char *text,
 		     struct byoc_error *err)
 {
-	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	_cleanup_close_ int fd =
+		openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	if (fd < 0)
 		return byoc_error_sys(err, errno, "open(%s/%s)", dir, name);
@@ -170,8 +171,8 @@ static void host_resolvers(char *out, size_t len)
 	}
 }
 
-int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st,
-		       const char *hostname, uint32_t addr, struct byoc_error *err)
+int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st, const char *hostname,
+		       uint32_t addr, struct byoc_error *err)
 {
 	_cleanup_close_ int dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char text[2048], ip[16];
@@ -185,8 +186,9 @@ int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st,
 		 addr ? byoc_net_ntoa(addr, ip) : "127.0.1.1", hostname);
 	if (write_etc(dirfd, st->dir, "hosts", text, err) < 0)
 		return -1;
-	snprintf(text, sizeof(text), "# the host's name servers; without a route out of the "
-				     "container (see steps/06-netns-veth/README.md) none answers\n");
+	snprintf(text, sizeof(text),
+		 "# the host's name servers; without a route out of the "
+		 "container (see steps/06-netns-veth/README.md) none answers\n");
 	host_resolvers(text, sizeof(text));
 	if (write_etc(dirfd, st->dir, "resolv.conf", text, err) < 0)
 		return -1;
@@ -235,29 +237,34 @@ void byoc_net_release(struct byoc_net_ctx *n)
 	byoc_nl_close(&n->nl);
 }
 
-void byoc_net_gc(int dirfd)
+bool byoc_net_gc(int dirfd, char *link)
 {
 	_cleanup_close_ int fd = openat(dirfd, "net", O_RDONLY | O_CLOEXEC);
-	char buf[256], block[32], link[32], nlbuf[BYOC_NL_BUF];
+	char buf[256], block[32], nlbuf[BYOC_NL_BUF];
 	struct byoc_nl nl = { 0 };
 	struct byoc_error err = { 0 };
 	unsigned long ino;
 	struct stat ns;
 	ssize_t got;
 
+	bool removed;
+
 	if (fd < 0 || (got = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return;
+		return false;
 	buf[got] = '\0';
 	if (sscanf(buf, "%31s %15s %lu", block, link, &ino) != 3 || strncmp(link, "byoc", 4) ||
 	    stat("/proc/self/ns/net", &ns) < 0 || ns.st_ino != ino)
-		return;
+		return false;
 	if (byoc_nl_open(&nl, &err) < 0)
-		return;
+		return false;
 	struct nlmsghdr *nlh = byoc_nl_request(&nl, nlbuf, RTM_DELLINK, 0);
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, link);
-	if (byoc_nl_talk(&nl, nlh, "RTM_DELLINK", &err) == 0)
+	/* ENODEV: the kernel destroyed it with the container's namespace. */
+	removed = byoc_nl_talk(&nl, nlh, "RTM_DELLINK", &err) == 0;
+	if (removed)
 		byoc_log("state: removed link %s", link);
 	byoc_nl_close(&nl);
+	return removed;
 }

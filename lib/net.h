@@ -40,14 +40,14 @@ const char *byoc_net_ntoa(uint32_t addr, char *buf);
 /* Lease the lowest free /30 of the subnet and the lowest free name byocN
  * among the containers alive (under the state root's lock), and record them
  * in <state>/net. */
-int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subnet,
-		   unsigned prefix, struct byoc_error *err);
+int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subnet, unsigned prefix,
+		   struct byoc_error *err);
 
 /* Write <state>/hostname, hosts and resolv.conf, and keep a detached mount
  * of each (open_tree(2)) for byoc_net_etc_mount(). `addr` is 0 for --net
  * none. */
-int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st,
-		       const char *hostname, uint32_t addr, struct byoc_error *err);
+int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st, const char *hostname,
+		       uint32_t addr, struct byoc_error *err);
 
 /* In the container, after pivot_root: attach each file over the rootfs's own
  * (move_mount(2); a mount in the container's namespace, so the image is
@@ -58,5 +58,6 @@ void byoc_net_release(struct byoc_net_ctx *n);
 
 /* For the clean-up of a dead container (lib/state.c): delete the host end
  * named in the state directory `dirfd`'s net file, if this process is in the
- * network namespace that made it. */
-void byoc_net_gc(int dirfd);
+ * network namespace that made it. Returns whether it deleted one, and names
+ * it in `link` (16 bytes). */
+bool byoc_net_gc(int dirfd, char *link);

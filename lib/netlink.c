@@ -47,8 +47,7 @@ struct nlmsghdr *byoc_nl_request(struct byoc_nl *nl, void *buf, uint16_t type, u
 	return nlh;
 }
 
-int byoc_nl_talk(struct byoc_nl *nl, struct nlmsghdr *nlh, const char *what,
-		 struct byoc_error *err)
+int byoc_nl_talk(struct byoc_nl *nl, struct nlmsghdr *nlh, const char *what, struct byoc_error *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	ssize_t got;
@@ -81,7 +80,8 @@ struct out {
 	size_t left;
 };
 
-static void put(struct out *o, int depth, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(struct out *o, int depth, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static void put(struct out *o, int depth, const char *fmt, ...)
 {
 	va_list ap;
@@ -107,12 +107,18 @@ static void put(struct out *o, int depth, const char *fmt, ...)
 static const char *link_attr(uint16_t t)
 {
 	switch (t) {
-	case IFLA_ADDRESS: return "IFLA_ADDRESS";
-	case IFLA_IFNAME: return "IFLA_IFNAME";
-	case IFLA_MTU: return "IFLA_MTU";
-	case IFLA_LINKINFO: return "IFLA_LINKINFO";
-	case IFLA_NET_NS_PID: return "IFLA_NET_NS_PID";
-	case IFLA_NET_NS_FD: return "IFLA_NET_NS_FD";
+	case IFLA_ADDRESS:
+		return "IFLA_ADDRESS";
+	case IFLA_IFNAME:
+		return "IFLA_IFNAME";
+	case IFLA_MTU:
+		return "IFLA_MTU";
+	case IFLA_LINKINFO:
+		return "IFLA_LINKINFO";
+	case IFLA_NET_NS_PID:
+		return "IFLA_NET_NS_PID";
+	case IFLA_NET_NS_FD:
+		return "IFLA_NET_NS_FD";
 	}
 	return NULL;
 }
@@ -129,24 +135,27 @@ static void describe_linkinfo(struct out *o, const struct nlattr *nest, int dept
 {
 	const struct nlattr *a;
 
-	mnl_attr_for_each_nested(a, nest) {
+	mnl_attr_for_each_nested(a, nest)
+	{
 		if (mnl_attr_get_type(a) == IFLA_INFO_KIND) {
 			put(o, depth, "IFLA_INFO_KIND \"%s\"", mnl_attr_get_str(a));
 		} else if (mnl_attr_get_type(a) == IFLA_INFO_DATA) {
 			const struct nlattr *d;
 			put(o, depth, "IFLA_INFO_DATA");
-			mnl_attr_for_each_nested(d, a) {
+			mnl_attr_for_each_nested(d, a)
+			{
 				if (mnl_attr_get_type(d) != VETH_INFO_PEER ||
 				    mnl_attr_get_payload_len(d) < sizeof(struct ifinfomsg))
 					continue;
 				/* The peer: an ifinfomsg, then its own attributes. */
 				describe_ifinfo(o, mnl_attr_get_payload(d), depth + 1,
 						"VETH_INFO_PEER, ifinfomsg");
-				describe_link_attrs(
-					o, (const char *)mnl_attr_get_payload(d) +
-						   sizeof(struct ifinfomsg),
-					mnl_attr_get_payload_len(d) - sizeof(struct ifinfomsg),
-					depth + 2);
+				describe_link_attrs(o,
+						    (const char *)mnl_attr_get_payload(d) +
+							    sizeof(struct ifinfomsg),
+						    mnl_attr_get_payload_len(d) -
+							    sizeof(struct ifinfomsg),
+						    depth + 2);
 			}
 		}
 	}
@@ -156,7 +165,8 @@ static void describe_link_attrs(struct out *o, const void *payload, size_t len, 
 {
 	const struct nlattr *attr;
 
-	mnl_attr_for_each_payload(payload, len) {
+	mnl_attr_for_each_payload(payload, len)
+	{
 		const char *name = link_attr(mnl_attr_get_type(attr));
 		if (mnl_attr_get_type(attr) == IFLA_IFNAME)
 			put(o, depth, "%s \"%s\"", name, mnl_attr_get_str(attr));
@@ -176,7 +186,8 @@ static void describe_addr_or_route(struct out *o, const struct nlmsghdr *nlh, si
 	const struct nlattr *a;
 	bool route = nlh->nlmsg_type == RTM_NEWROUTE || nlh->nlmsg_type == RTM_DELROUTE;
 
-	mnl_attr_for_each(a, nlh, hdr) {
+	mnl_attr_for_each(a, nlh, hdr)
+	{
 		uint16_t t = mnl_attr_get_type(a);
 		const char *name = route ? (t == RTA_DST       ? "RTA_DST"
 					    : t == RTA_OIF     ? "RTA_OIF"
@@ -200,10 +211,14 @@ static void describe_addr_or_route(struct out *o, const struct nlmsghdr *nlh, si
 static const char *type_name(uint16_t t)
 {
 	switch (t) {
-	case RTM_NEWLINK: return "RTM_NEWLINK";
-	case RTM_DELLINK: return "RTM_DELLINK";
-	case RTM_NEWADDR: return "RTM_NEWADDR";
-	case RTM_NEWROUTE: return "RTM_NEWROUTE";
+	case RTM_NEWLINK:
+		return "RTM_NEWLINK";
+	case RTM_DELLINK:
+		return "RTM_DELLINK";
+	case RTM_NEWADDR:
+		return "RTM_NEWADDR";
+	case RTM_NEWROUTE:
+		return "RTM_NEWROUTE";
 	}
 	return "RTM_?";
 }

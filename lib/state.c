@@ -133,7 +133,10 @@ static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed
 		if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* held: that runtime is alive */
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
-		byoc_net_gc(dirfd); /* its veth's host end, if the kernel kept it */
+		char link[16];
+		/* Its veth's host end, if something kept its namespace alive. */
+		if (byoc_net_gc(dirfd, link) && removed)
+			removed("link", link, arg);
 		if (!remove_cgroups(dirfd, removed, arg))
 			continue; /* the next clean-up tries again */
 		if (remove_tree(rootfd, e->d_name, 0, 0) < 0)

@@ -31,8 +31,8 @@ struct byoc_state {
 
 void byoc_state_defaults(struct byoc_state *st);
 
-/* What byoc_state_gc() removed: kind is "cgroup" or "state", path the
- * directory. */
+/* What byoc_state_gc() removed: kind is "cgroup", "link" (path is then the
+ * name of a veth's host end) or "state", path the directory. */
 typedef void (*byoc_state_removed_fn)(const char *kind, const char *path, void *arg);
 
 /* Remove the cgroups and state directories of every dead container under

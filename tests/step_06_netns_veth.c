@@ -60,8 +60,9 @@ static char *sh(int *status, const char *fmt, ...)
  * runner's), sorted, one a line, as `ip` reports them. */
 static char *links_of(pid_t pid)
 {
-	return pid ? sh(NULL, "nsenter -t %d -n ip -o link show | sed 's/^[0-9]*: \\([^:@]*\\).*/\\1/' "
-			      "| sort",
+	return pid ? sh(NULL,
+			"nsenter -t %d -n ip -o link show | sed 's/^[0-9]*: \\([^:@]*\\).*/\\1/' "
+			"| sort",
 			(int)pid)
 		   : sh(NULL, "ip -o link show | sed 's/^[0-9]*: \\([^:@]*\\).*/\\1/' | sort");
 }
@@ -154,7 +155,8 @@ START_TEST(test_net_inside_only_lo_and_eth0)
 		      "expected eth0 to be one end of a veth pair (ip -d link says \"veth\"); saw: "
 		      "%s",
 		      kind);
-	ck_assert_msg(atoi(up) == 2, "expected lo and eth0 both up inside; %d of them are", atoi(up));
+	ck_assert_msg(atoi(up) == 2, "expected lo and eth0 both up inside; %d of them are",
+		      atoi(up));
 	free(links);
 	free(up);
 	free(kind);
@@ -328,12 +330,13 @@ START_TEST(test_net_twenty_at_once_distinct)
 			if (!end[i][0] || strcmp(end[i], end[j]) == 0)
 				dup_e = i;
 		}
-	ck_assert_msg(dup_a < 0 && dup_e < 0,
-		      "expected 20 containers started at once to get 20 distinct addresses and host "
-		      "ends; container %d has eth0 at \"%s\" and host end \"%s\", which another "
-		      "has too (or none)",
-		      dup_a >= 0 ? dup_a : dup_e, addr[dup_a >= 0 ? dup_a : dup_e],
-		      end[dup_a >= 0 ? dup_a : dup_e]);
+	ck_assert_msg(
+		dup_a < 0 && dup_e < 0,
+		"expected 20 containers started at once to get 20 distinct addresses and host "
+		"ends; container %d has eth0 at \"%s\" and host end \"%s\", which another "
+		"has too (or none)",
+		dup_a >= 0 ? dup_a : dup_e, addr[dup_a >= 0 ? dup_a : dup_e],
+		end[dup_a >= 0 ? dup_a : dup_e]);
 	for (int i = 0; i < N; i++)
 		free(addr[i]), free(end[i]);
 }
@@ -433,10 +436,11 @@ START_TEST(test_net_host_end_gone_after_setup_failure)
 
 	h_run_argv(&r, argv);
 	char *after = host_ends();
-	ck_assert_msg(r.status == 127 && strcmp(before, after) == 0,
-		      "expected a failed start (status 127) to leave no host end behind; saw status "
-		      "%d, host ends before \"%s\", after \"%s\"",
-		      r.status, before, after);
+	ck_assert_msg(
+		r.status == 127 && strcmp(before, after) == 0,
+		"expected a failed start (status 127) to leave no host end behind; saw status "
+		"%d, host ends before \"%s\", after \"%s\"",
+		r.status, before, after);
 	free(before);
 	free(after);
 	h_run_free(&r);
@@ -497,9 +501,10 @@ START_TEST(test_net_etc_files_are_its_own)
 	const char *opts[] = { "--hostname", "web-06", NULL };
 	struct h_proc p;
 	struct h_run r;
-	pid_t child = start(&p, opts,
-			    "cat /etc/hostname; grep web-06 /etc/hosts; grep -c nameserver "
-			    "/etc/resolv.conf; grep -c ' /etc/hosts ' /proc/self/mountinfo; " H_WAIT_SCRIPT);
+	pid_t child = start(
+		&p, opts,
+		"cat /etc/hostname; grep web-06 /etc/hosts; grep -c nameserver "
+		"/etc/resolv.conf; grep -c ' /etc/hosts ' /proc/self/mountinfo; " H_WAIT_SCRIPT);
 	char *peer = bare(addr_of(child, "eth0"));
 	char *want = h_printf("web-06\n%s\tweb-06\n", peer);
 	char *disk = h_printf("%s/etc/hosts", h_rootfs);
@@ -507,12 +512,13 @@ START_TEST(test_net_etc_files_are_its_own)
 	bool image_empty = stat(disk, &st) == 0 && st.st_size == 0;
 
 	h_finish(&p, &r);
-	ck_assert_msg(strncmp(r.out, want, strlen(want)) == 0 && strstr(r.out, "\n1\nready\n") &&
-			      image_empty,
-		      "expected /etc/hostname \"web-06\" and /etc/hosts naming web-06 at eth0's %s, "
-		      "each a mount of its own (the rootfs's files untouched: %s is %s); the "
-		      "container printed:\n%s",
-		      peer, disk, image_empty ? "empty" : "not empty", r.out);
+	ck_assert_msg(
+		strncmp(r.out, want, strlen(want)) == 0 && strstr(r.out, "\n1\nready\n") &&
+			image_empty,
+		"expected /etc/hostname \"web-06\" and /etc/hosts naming web-06 at eth0's %s, "
+		"each a mount of its own (the rootfs's files untouched: %s is %s); the "
+		"container printed:\n%s",
+		peer, disk, image_empty ? "empty" : "not empty", r.out);
 	free(peer);
 	free(want);
 	free(disk);

@@ -1,6 +1,7 @@
-/* make clean-host: remove what dead runtimes left behind (their cgroups and
- * state directories, see lib/state.h) and list it. Containers whose runtime
- * is alive are left alone. The same clean-up runs at every container's start. */
+/* make clean-host: remove what dead runtimes left behind (their cgroups, the
+ * host ends of their veth pairs in this network namespace, and their state
+ * directories, see lib/state.h) and list it. Containers whose runtime is
+ * alive are left alone. The same clean-up runs at every container's start. */
 #include <stdio.h>
 
 #include "state.h"

@@ -16,9 +16,11 @@ command -v pkg-config >/dev/null 2>&1 || need pkg-config
 if command -v pkg-config >/dev/null 2>&1; then
 	pkg-config --exists check 2>/dev/null || need check
 	pkg-config --exists libcap 2>/dev/null || need libcap-dev
+	pkg-config --exists libmnl 2>/dev/null || need libmnl-dev
 else
 	need check
 	need libcap-dev
+	need libmnl-dev
 fi
 bb=$(command -v busybox 2>/dev/null || true)
 if [ -z "$bb" ] || ! command -v readelf >/dev/null 2>&1 ||

@@ -77,8 +77,7 @@ static int veth_create(struct byoc_container *c, struct byoc_error *err)
 
 /* RTM_NEWROUTE: the default route (0.0.0.0/0, rtm_dst_len 0) through the
  * gateway `gw` on the link `name`, in the main table. */
-static int route_default(struct byoc_nl *nl, const char *name, uint32_t gw,
-			 struct byoc_error *err)
+static int route_default(struct byoc_nl *nl, const char *name, uint32_t gw, struct byoc_error *err)
 {
 	char buf[BYOC_NL_BUF];
 	struct nlmsghdr *nlh = byoc_nl_request(nl, buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
