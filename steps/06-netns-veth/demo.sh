@@ -36,7 +36,7 @@ outside() {
 	busybox ping -c 1 -W 1 "$(nsenter -t "$1" -n ip -o -4 addr show eth0 | awk '{ sub("/.*", "", $4); print $4 }')" 2>&1 |
 		sed 's/^/  /'
 }
-with_container 'ping -c 1 -W 1 "$(ip route | awk "/default/ { print \$3 }")" | sed -n 2p' outside
+with_container 'echo "inside, ping -c 1 -W 1 (the gateway): $(ping -c 1 -W 1 "$(ip route | awk "/default/ { print \$3 }")" | sed -n 2p)"' outside
 
 say "The netlink messages the runtime sent (-v, the lines of lib/netlink.c)"
 "$bin" -v -- /bin/true 2>&1 | sed -n 's/^byoc\[\(.*\)\]: netlink: /  [\1] /p'
