@@ -61,6 +61,20 @@ static const struct {
 	{ "execve", ENOEXEC,
 	  "the kernel cannot run this file: a script needs a '#!' line naming an interpreter that "
 	  "exists in the container" },
+	{ "RTM_NEWLINK", EEXIST,
+	  "a link of that name is already in this network namespace (ip link show); a dead "
+	  "runtime's host end goes with 'sudo make clean-host'" },
+	{ "RTM_NEWLINK", EOPNOTSUPP, "this kernel has no veth driver: run 'sudo modprobe veth'" },
+	{ "RTM_NEWLINK", EINVAL,
+	  "the kernel could not parse the request: check each nest and the peer's ifinfomsg; see "
+	  "steps/06-netns-veth/README.md, \"The messages\"" },
+	{ "RTM_NEWROUTE", ENETUNREACH,
+	  "the gateway is on no subnet of the link: RTA_GATEWAY goes in network byte order "
+	  "(htonl) and must lie in eth0's /30" },
+	{ "RTM_NEWROUTE", EEXIST, "the namespace has a default route already" },
+	{ "RTM_NEWADDR", EEXIST, "the link has that address already" },
+	{ "if_nametoindex", ENODEV,
+	  "no link of that name in this network namespace (ip link show)" },
 	{ NULL, EPERM, "operation not permitted: run as root (sudo)" },
 	{ NULL, EACCES, "permission denied: run as root (sudo), and check the file's mode" },
 };

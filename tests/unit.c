@@ -1056,6 +1056,77 @@ START_TEST(test_state_gc_removes_the_dead_only)
 }
 END_TEST
 
+START_TEST(test_net_subnet_parse)
+{
+	static const char *const bad[] = { "300.1.2.3/24", "10.0.0.0/31", "10.0.0.0/32",
+					   "10.0.0.0/0",   "10.0.0.1/24", "10.0.0.0",
+					   "10.0.0.0/24x", "10.0.0.0/+24" };
+	struct byoc_error err = { 0 };
+	uint32_t net;
+	unsigned prefix;
+
+	ck_assert_int_eq(byoc_net_parse_subnet("198.18.0.0/22", &net, &prefix, &err), 0);
+	ck_assert(net == 0xc6120000 && prefix == 22);
+	ck_assert_int_eq(byoc_net_parse_subnet("10.1.2.4/30", &net, &prefix, &err), 0);
+	ck_assert(net == 0x0a010204 && prefix == 30);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_msg(byoc_net_parse_subnet(bad[i], &net, &prefix, &err) < 0 &&
+				      err.status == 125 && strstr(err.msg, bad[i]),
+			      "expected %s refused with a message naming it; saw \"%s\"", bad[i],
+			      err.msg);
+	}
+}
+END_TEST
+
+/* Leases under one state root: each container its own /30 and name, the
+ * lowest free first, a freed one handed out again, a full subnet refused. */
+START_TEST(test_net_leases_are_distinct)
+{
+	char root[] = "/tmp/byoc-unit-net-XXXXXX", id[13], path[256];
+	struct byoc_state st[5];
+	struct byoc_net_ctx n[5];
+	struct byoc_error err = { 0 };
+	uint32_t subnet;
+	unsigned prefix;
+
+	ck_assert(mkdtemp(root));
+	ck_assert_int_eq(byoc_net_parse_subnet("10.9.0.0/28", &subnet, &prefix, &err), 0);
+	for (int i = 0; i < 5; i++) {
+		byoc_state_defaults(&st[i]);
+		byoc_net_defaults(&n[i]);
+		st[i].root = root;
+		snprintf(id, sizeof(id), "%012x", i + 1);
+		ck_assert_int_eq(byoc_state_create(&st[i], id, &err), 0);
+		int r = byoc_net_lease(&n[i], &st[i], subnet, prefix, &err);
+		if (i < 4) {
+			char name[16];
+			snprintf(name, sizeof(name), "byoc%d", i);
+			ck_assert_msg(r == 0 && n[i].host_addr == 0x0a090001 + 4 * (uint32_t)i &&
+					      n[i].peer_addr == n[i].host_addr + 1 &&
+					      strcmp(n[i].host_link, name) == 0,
+				      "lease %d: r %d, host %#x, link %s (%s)", i, r,
+				      n[i].host_addr, n[i].host_link, err.msg);
+		} else {
+			ck_assert_msg(r < 0 && strstr(err.msg, "no free pair"), "saw \"%s\"",
+				      err.msg);
+		}
+	}
+	/* The second container goes: its /30 and name are the next to go out. */
+	byoc_state_remove(&st[1]);
+	byoc_state_remove(&st[4]);
+	byoc_state_defaults(&st[4]);
+	st[4].root = root;
+	ck_assert_int_eq(byoc_state_create(&st[4], "00000000000f", &err), 0);
+	ck_assert_int_eq(byoc_net_lease(&n[4], &st[4], subnet, prefix, &err), 0);
+	ck_assert(n[4].host_addr == 0x0a090005 && strcmp(n[4].host_link, "byoc1") == 0);
+	for (int i = 0; i < 5; i++)
+		byoc_state_remove(&st[i]);
+	snprintf(path, sizeof(path), "%s/.lock", root);
+	unlink(path);
+	ck_assert_msg(rmdir(root) == 0, "rmdir(%s): %s: something was left", root, strerror(errno));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lib");
@@ -1092,6 +1163,8 @@ int main(void)
 	tcase_add_test(tc, test_overlay_options_fit_a_page);
 	tcase_add_test(tc, test_cgroup_missing_file_is_named);
 	tcase_add_test(tc, test_state_gc_removes_the_dead_only);
+	tcase_add_test(tc, test_net_subnet_parse);
+	tcase_add_test(tc, test_net_leases_are_distinct);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);
