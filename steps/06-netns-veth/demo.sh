@@ -47,8 +47,24 @@ inside --hostname web 'cat /etc/hostname /etc/hosts; grep " /etc/h" /proc/self/m
 say "--net none: a namespace with only lo"
 inside --net none 'ip -o link | cut -d" " -f2,3'
 
-say "When the container ends, its host end goes"
-echo "  host ends while nothing runs: $(ip -o link | grep -c ': byoc')"
+say "The kernel destroys a veth pair with the namespace of either end (ip, not the runtime)"
+coproc HOLDER { exec unshare --net sh -c 'echo ready; exec sleep 10'; }
+read -r _ <&"${HOLDER[0]}"
+holder=$HOLDER_PID
+echo "  \$ ip link add byoc-demo type veth peer name eth0 netns $holder   # a namespace of sleep's"
+ip link add byoc-demo type veth peer name eth0 netns "$holder"
+ip -o link show byoc-demo | cut -d' ' -f2,3 | sed 's/^/  /'
+echo "  \$ kill $holder   # the namespace's last process"
+kill "$holder"
+wait "$holder" 2>/dev/null
+# The kernel tears the namespace down in a work queue, a moment later.
+for _ in $(seq 50); do ip link show byoc-demo >/dev/null 2>&1 || break; sleep 0.1; done
+echo "  \$ ip link show byoc-demo"
+ip link show byoc-demo 2>&1 | sed 's/^/  /'
+ip link delete byoc-demo 2>/dev/null
+
+say "When the container ends, the runtime deletes its host end itself"
+echo "  host ends while no container runs: $(ip -o link | grep -c ': byoc')"
 
 say "Next"
 echo "Grade this step:        sudo make test STEP=06"
