@@ -431,16 +431,25 @@ START_TEST(test_net_host_end_gone_after_setup_failure)
 {
 	/* The command is missing: every stage has run, then execve fails. */
 	const char *argv[] = { h_bin, "--", "/no/such/command", NULL };
+	struct h_proc p;
 	struct h_run r;
 	char *before = host_ends();
 
+	/* First, that a container that starts has a host end at all. */
+	pid_t child = start(&p, NULL, NULL);
+	char *end = host_end_of(child);
+	h_finish(&p, &r);
+	h_run_free(&r);
+	ck_assert_msg(end[0], "expected a running container's eth0 to have a host end; found none");
 	h_run_argv(&r, argv);
 	char *after = host_ends();
 	ck_assert_msg(
 		r.status == 127 && strcmp(before, after) == 0,
-		"expected a failed start (status 127) to leave no host end behind; saw status "
-		"%d, host ends before \"%s\", after \"%s\"",
+		"expected a failed start (status 127), whose pair was made before execve "
+		"failed, to leave no host end behind; saw status %d, host ends before \"%s\", "
+		"after \"%s\"",
 		r.status, before, after);
+	free(end);
 	free(before);
 	free(after);
 	h_run_free(&r);
