@@ -65,10 +65,11 @@ static int veth_create(struct byoc_container *c, struct byoc_error *err)
 	 * IFLA_IFNAME c->net.host_link (mnl_attr_put_strz()); then the nest
 	 * IFLA_LINKINFO (mnl_attr_nest_start()), holding IFLA_INFO_KIND "veth"
 	 * and the nest IFLA_INFO_DATA, holding the nest VETH_INFO_PEER: the
-	 * peer's own struct ifinfomsg (zeroed, at the nest's tail:
-	 * mnl_nlmsg_put_extra_header()), then its IFLA_IFNAME "eth0" and IFLA_NET_NS_PID c->pid
-	 * (mnl_attr_put_u32()), which puts it in the container's namespace.
-	 * Close each nest with mnl_attr_nest_end(), innermost first.
+	 * peer's own struct ifinfomsg, zeroed, at the nest's start
+	 * (mnl_nlmsg_put_extra_header()), then the peer's IFLA_IFNAME "eth0" and
+	 * IFLA_NET_NS_PID c->pid (mnl_attr_put_u32()), which puts it in the
+	 * container's namespace. Close each nest with mnl_attr_nest_end(),
+	 * innermost first.
 	 * Checked by test_net_inside_only_lo_and_eth0, test_net_host_end_is_up
 	 * and test_net_ping_across_the_pair; explained in
 	 * steps/06-netns-veth/README.md, "Your task: the pair". */
@@ -204,9 +205,11 @@ static void net_cleanup(struct byoc_container *c)
 	struct byoc_error err = { 0 };
 
 	/* BEGIN SOLUTION: if c->net.created, delete the host end with
-	 * link_del(); ENODEV (the kernel already destroyed it with the
-	 * namespace) is no failure: log anything else with byoc_log().
-	 * Checked by test_net_host_end_gone_after_exit; explained in
+	 * link_del(&c->net.nl, c->net.host_link, &err); an err.errnum of ENODEV
+	 * (the kernel already destroyed it with the namespace) is no failure:
+	 * log anything else with byoc_log(). Checked by
+	 * test_net_host_end_gone_after_exit, test_net_host_end_gone_after_setup_failure
+	 * and test_net_host_end_gone_after_sigkill_of_command; explained in
 	 * steps/06-netns-veth/README.md, "Your task: clean-up". */
 	if (c->net.created && link_del(&c->net.nl, c->net.host_link, &err) < 0 &&
 	    err.errnum != ENODEV)
