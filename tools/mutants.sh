@@ -22,9 +22,9 @@ killed=0 total=0 failures=()
 make --no-print-directory -s WERROR=1 IMPL=solutions _tests build/tests/leak-snapshot || exit 1
 
 # A wrong stage may change what it is given to isolate: run it in a mount
-# namespace with private propagation, and UTS and IPC namespaces of its own,
-# so that no mount, hostname or IPC object reaches the machine.
-sandbox() { unshare --mount --propagation private --uts --ipc "$@"; }
+# namespace with private propagation, and UTS, IPC and network namespaces of
+# its own, so that no mount, hostname, IPC object or link reaches the machine.
+sandbox() { unshare --mount --propagation private --uts --ipc --net "$@"; }
 
 # What a mutant may leave on the machine beyond the sandbox: cgroups and
 # state (from the leak snapshot), and entries added to the rootfs on disk.
