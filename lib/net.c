@@ -4,8 +4,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -78,7 +80,20 @@ struct lease_req {
 	uint32_t subnet;
 	unsigned prefix;
 	ino_t netns;
+	uint32_t local[64]; /* IPv4 addresses already in the runtime's namespace */
+	size_t n_local;
 };
+
+/* Whether the runtime's namespace already has an address in the /30 at
+ * `block`, or a link named `link`: something else (another lab checkout with
+ * its own state directory, a network of the machine) uses it. */
+static bool in_use_here(const struct lease_req *q, uint32_t block, const char *link)
+{
+	for (size_t i = 0; !link && i < q->n_local; i++)
+		if ((q->local[i] & ~3u) == block)
+			return true;
+	return link && if_nametoindex(link) != 0;
+}
 
 /* A net file: "BLOCK LINK NETNS_INODE\n". */
 static bool taken_by(char *const *taken, size_t n, const char *block, const char *link)
@@ -102,7 +117,8 @@ static int choose_lease(char *const *taken, size_t n, char *line, size_t len, vo
 	unsigned k;
 
 	for (off = 0; off < size; off += 4)
-		if (!taken_by(taken, n, byoc_net_ntoa(q->subnet + (uint32_t)off, block), NULL))
+		if (!taken_by(taken, n, byoc_net_ntoa(q->subnet + (uint32_t)off, block), NULL) &&
+		    !in_use_here(q, q->subnet + (uint32_t)off, NULL))
 			break;
 	if (off >= size)
 		return byoc_error_set(
@@ -114,7 +130,8 @@ static int choose_lease(char *const *taken, size_t n, char *line, size_t len, vo
 			(unsigned long long)(size / 4));
 	for (k = 0;; k++) {
 		snprintf(q->n->host_link, sizeof(q->n->host_link), "byoc%u", k);
-		if (!taken_by(taken, n, NULL, q->n->host_link))
+		if (!taken_by(taken, n, NULL, q->n->host_link) &&
+		    !in_use_here(q, 0, q->n->host_link))
 			break;
 	}
 	q->n->host_addr = q->subnet + (uint32_t)off + 1;
@@ -127,7 +144,8 @@ static int choose_lease(char *const *taken, size_t n, char *line, size_t len, vo
 int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subnet, unsigned prefix,
 		   struct byoc_error *err)
 {
-	struct lease_req q = { n, subnet, prefix, 0 };
+	struct lease_req q = { .n = n, .subnet = subnet, .prefix = prefix };
+	struct ifaddrs *ifs;
 	struct stat ns;
 
 	/* The namespace the host end lives in: the clean-up of a dead runtime
@@ -135,6 +153,13 @@ int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subne
 	if (stat("/proc/self/ns/net", &ns) < 0)
 		return byoc_error_sys(err, errno, "stat(/proc/self/ns/net)");
 	q.netns = ns.st_ino;
+	if (getifaddrs(&ifs) < 0)
+		return byoc_error_sys(err, errno, "getifaddrs");
+	for (struct ifaddrs *i = ifs; i && q.n_local < 64; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			q.local[q.n_local++] =
+				ntohl(((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr);
+	freeifaddrs(ifs);
 	if (byoc_state_claim(st, "net", choose_lease, &q, err) < 0)
 		return -1;
 	n->leased = true;

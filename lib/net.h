@@ -38,8 +38,9 @@ int byoc_net_parse_subnet(const char *text, uint32_t *net, unsigned *prefix,
 const char *byoc_net_ntoa(uint32_t addr, char *buf);
 
 /* Lease the lowest free /30 of the subnet and the lowest free name byocN
- * among the containers alive (under the state root's lock), and record them
- * in <state>/net. */
+ * among the containers alive (under the state root's lock), skipping those
+ * the runtime's network namespace already has, and record them in
+ * <state>/net. */
 int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subnet, unsigned prefix,
 		   struct byoc_error *err);
 
