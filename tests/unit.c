@@ -1127,6 +1127,35 @@ START_TEST(test_net_leases_are_distinct)
 }
 END_TEST
 
+/* A lease skips what the runtime's network namespace already has: made in
+ * a network namespace of the test's own. */
+START_TEST(test_net_lease_skips_what_the_namespace_has)
+{
+	char root[] = "/tmp/byoc-unit-net-XXXXXX", path[256];
+	struct byoc_state st;
+	struct byoc_net_ctx n;
+	struct byoc_error err = { 0 };
+
+	ck_assert_msg(unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET): %s", strerror(errno));
+	ck_assert(system("ip link add byoc0 type veth peer name other0 && "
+			 "ip addr add 10.9.0.1/32 dev other0") == 0);
+	ck_assert(mkdtemp(root));
+	byoc_state_defaults(&st);
+	byoc_net_defaults(&n);
+	st.root = root;
+	ck_assert_int_eq(byoc_state_create(&st, "00000000000a", &err), 0);
+	ck_assert_int_eq(byoc_net_lease(&n, &st, 0x0a090000, 24, &err), 0);
+	ck_assert_msg(
+		n.host_addr == 0x0a090005 && strcmp(n.host_link, "byoc1") == 0,
+		"expected 10.9.0.5 and byoc1 (10.9.0.1 and byoc0 are taken here); saw %#x, %s",
+		n.host_addr, n.host_link);
+	byoc_state_remove(&st);
+	snprintf(path, sizeof(path), "%s/.lock", root);
+	unlink(path);
+	ck_assert(rmdir(root) == 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lib");
@@ -1165,6 +1194,7 @@ int main(void)
 	tcase_add_test(tc, test_state_gc_removes_the_dead_only);
 	tcase_add_test(tc, test_net_subnet_parse);
 	tcase_add_test(tc, test_net_leases_are_distinct);
+	tcase_add_test(tc, test_net_lease_skips_what_the_namespace_has);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);
