@@ -47,8 +47,8 @@ extern const struct byoc_option_spec byoc_option_table[];
 enum byoc_net { BYOC_NET_VETH = 0, BYOC_NET_NONE };
 
 /* --subnet's default: 198.18.0.0/15 is set aside for benchmarking network
- * devices (RFC 2544) and routed nowhere, so home and campus networks do not
- * use it. 256 containers, a /30 each. */
+ * devices (RFC 2544) and not used on the internet, so home and campus
+ * networks do not hand it out. 256 containers, a /30 each. */
 #define BYOC_SUBNET_DEFAULT "198.18.0.0/22"
 
 /* The smallest --memory accepted, in bytes. */
