@@ -124,8 +124,8 @@ static int choose_lease(char *const *taken, size_t n, char *line, size_t len, vo
 		return byoc_error_set(
 			err, BYOC_EXIT_RUNTIME,
 			"--subnet %s/%u has no free pair of addresses left: running "
-			"containers hold all %llu of its /30s; give a larger --subnet "
-			"or stop one",
+			"containers, or addresses this network namespace has, hold all "
+			"%llu of its /30s; give a larger --subnet or stop a container",
 			byoc_net_ntoa(q->subnet, subnet), q->prefix,
 			(unsigned long long)(size / 4));
 	for (k = 0;; k++) {
