@@ -6,9 +6,12 @@
 #include "driver.h"
 #include "stages.h"
 
-static const struct byoc_stage *const stages[] = { &byoc_stage_chroot, &byoc_stage_pidns,
-						   &byoc_stage_mount, &byoc_stage_cgroups,
-						   &byoc_stage_net };
+/* The overlay stage comes before the mount stage, which pivots into it
+ * (steps/05-overlayfs/main.c); the net stage's child_setup mounts the
+ * container's /etc files once the root is in place. */
+static const struct byoc_stage *const stages[] = { &byoc_stage_chroot,	&byoc_stage_pidns,
+						   &byoc_stage_overlay, &byoc_stage_mount,
+						   &byoc_stage_cgroups, &byoc_stage_net };
 
 /* Without a network namespace, the pair's "inside" end, its address and its
  * default route would be the machine's own. */
@@ -31,7 +34,8 @@ int main(int argc, char **argv)
 		.name = "06-netns-veth",
 		.options = BYOC_OPT_ROOTFS | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT | BYOC_OPT_MEMORY |
 			   BYOC_OPT_PIDS | BYOC_OPT_CPUS | BYOC_OPT_CPU_WEIGHT | BYOC_OPT_STATS |
-			   BYOC_OPT_NET | BYOC_OPT_SUBNET,
+			   BYOC_OPT_LAYER | BYOC_OPT_STATE_DIR | BYOC_OPT_KEEP | BYOC_OPT_NET |
+			   BYOC_OPT_SUBNET,
 		.stages = stages,
 		.n_stages = sizeof(stages) / sizeof(stages[0]),
 		.needs = needs,
