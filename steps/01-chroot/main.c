@@ -8,7 +8,7 @@ int main(int argc, char **argv)
 {
 	static const struct byoc_step step = {
 		.name = "01-chroot",
-		.options = BYOC_OPT_ROOTFS,
+		.options = BYOC_OPTS_01,
 		.stages = stages,
 		.n_stages = sizeof(stages) / sizeof(stages[0]),
 	};

@@ -10,19 +10,14 @@ static const struct byoc_stage *const stages[] = { &byoc_stage_chroot, &byoc_sta
 /* Without them the stages would act on the machine itself: sethostname()
  * would rename it. */
 static const struct byoc_ns_need needs[] = {
-	{ CLONE_NEWPID, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWUTS, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWIPC, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
+	BYOC_NEEDS_PIDNS(BYOC_IMPL),
 };
 
 int main(int argc, char **argv)
 {
 	static const struct byoc_step step = {
 		.name = "02-pid-ns",
-		.options = BYOC_OPT_ROOTFS | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT,
+		.options = BYOC_OPTS_02,
 		.stages = stages,
 		.n_stages = sizeof(stages) / sizeof(stages[0]),
 		.needs = needs,

@@ -11,21 +11,15 @@ static const struct byoc_stage *const stages[] = { &byoc_stage_chroot, &byoc_sta
 
 /* Without a mount namespace, pivot_root would change the machine's root. */
 static const struct byoc_ns_need needs[] = {
-	{ CLONE_NEWPID, "pidns", "solutions/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWUTS, "pidns", "solutions/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWIPC, "pidns", "solutions/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWNS, "mount", BYOC_IMPL "/03-mount-ns/mount.c",
-	  "steps/03-mount-ns/README.md, \"Your task: pivot_root\"" },
+	BYOC_NEEDS_PIDNS("solutions"),
+	BYOC_NEEDS_MOUNT(BYOC_IMPL),
 };
 
 int main(int argc, char **argv)
 {
 	static const struct byoc_step step = {
 		.name = "03-mount-ns",
-		.options = BYOC_OPT_ROOTFS | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT,
+		.options = BYOC_OPTS_03,
 		.stages = stages,
 		.n_stages = sizeof(stages) / sizeof(stages[0]),
 		.needs = needs,

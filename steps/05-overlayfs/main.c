@@ -16,23 +16,15 @@ static const struct byoc_stage *const stages[] = { &byoc_stage_chroot, &byoc_sta
 
 /* Without a mount namespace, the overlay would be mounted on the machine. */
 static const struct byoc_ns_need needs[] = {
-	{ CLONE_NEWPID, "pidns", "solutions/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWUTS, "pidns", "solutions/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWIPC, "pidns", "solutions/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWNS, "mount", "solutions/03-mount-ns/mount.c",
-	  "steps/03-mount-ns/README.md, \"Your task: pivot_root\"" },
+	BYOC_NEEDS_PIDNS("solutions"),
+	BYOC_NEEDS_MOUNT("solutions"),
 };
 
 int main(int argc, char **argv)
 {
 	static const struct byoc_step step = {
 		.name = "05-overlayfs",
-		.options = BYOC_OPT_ROOTFS | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT | BYOC_OPT_MEMORY |
-			   BYOC_OPT_PIDS | BYOC_OPT_CPUS | BYOC_OPT_CPU_WEIGHT | BYOC_OPT_STATS |
-			   BYOC_OPT_LAYER | BYOC_OPT_STATE_DIR | BYOC_OPT_KEEP,
+		.options = BYOC_OPTS_05,
 		.stages = stages,
 		.n_stages = sizeof(stages) / sizeof(stages[0]),
 		.needs = needs,
