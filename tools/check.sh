@@ -8,6 +8,11 @@ passed=0 failed=0 failures=()
 prove() { # prove "what" command...
 	local what=$1
 	shift
+	# make check-v2's guest runs what the host built: nothing is compiled there.
+	if [ -n "${BYOC_CHECK_PREBUILT:-}" ] && [ "$1" = make ]; then
+		echo "---- $what: built on the host"
+		return
+	fi
 	echo "---- $what"
 	if "$@"; then
 		passed=$((passed + 1))
