@@ -1,7 +1,7 @@
 #!/bin/bash
 # PID 1 of the lab's VM, once the initramfs has made the host's / its root.
 # The guest's only cgroup hierarchy is cgroup2 at /sys/fs/cgroup.
-#   check: a short demonstration of the limits, then tools/check.sh twice:
+#   check: tools/check.sh twice, with a short demonstration of the limits:
 #     "root": from the root cgroup of a machine without systemd (no
 #       controller enabled anywhere: the runtime enables them and must put
 #       the root back as it was);
@@ -59,15 +59,6 @@ fi
 [ "$(stat -fc %T "$cg")" = cgroup2fs ] || verdict "fail $cg is not cgroup2"
 mode_line
 step04=build/solutions/step-04
-
-echo "byoc-vm: ==== the limits, by the reference runtime (step 04)"
-$step04 --stats --memory 32M -- /bin/hog
-echo "byoc-vm: hog under --memory 32M: exit status $?"
-$step04 --stats --pids 16 -- /bin/forkbomb
-echo "byoc-vm: forkbomb under --pids 16: exit status $?"
-$step04 --stats --cpus 0.25 -- /bin/spin 2
-echo "byoc-vm: spin 2 under --cpus 0.25: exit status $?"
-
 results=""
 run_check() { # run_check NAME: tools/check.sh on the tree the host built
 	echo "byoc-vm: ==== tools/check.sh from the $1 cgroup ($(cut -d: -f3 /proc/self/cgroup))"
@@ -79,9 +70,17 @@ run_check() { # run_check NAME: tools/check.sh on the tree the host built
 }
 
 run_check root
+# After the check, so that its tests find the root as a bare machine has it.
+echo "byoc-vm: ==== the limits, by the reference runtime (step 04)"
+$step04 --stats --memory 32M -- /bin/hog
+echo "byoc-vm: hog under --memory 32M: exit status $?"
+$step04 --stats --pids 16 -- /bin/forkbomb
+echo "byoc-vm: forkbomb under --pids 16: exit status $?"
+$step04 --stats --cpus 0.25 -- /bin/spin 2
+echo "byoc-vm: spin 2 under --cpus 0.25: exit status $?"
 after=$(cat $cg/cgroup.subtree_control)
 if [ -n "$after" ]; then
-	echo "byoc-vm: the root's cgroup.subtree_control was empty before the run, now '$after'"
+	echo "byoc-vm: the root's cgroup.subtree_control was empty before the check and the limits, now '$after'"
 	results="$results root-subtree-control=changed"
 fi
 
@@ -93,7 +92,12 @@ echo "+memory +pids" >"$cg/system.slice/cgroup.subtree_control"
 sleep infinity &
 other=$!
 echo "$other" >"$cg/system.slice/lab.service/cgroup.procs"
-(echo "$BASHPID" >"$cg/system.slice/lab.service/cgroup.procs" && run_check busy && echo "$results" >/run/byoc-vm-busy)
+(
+	echo "$BASHPID" >"$cg/system.slice/lab.service/cgroup.procs" || exit
+	echo "byoc-vm: ==== where a container goes from $(cut -d: -f3 /proc/self/cgroup)"
+	$step04 -v --pids 16 -- /bin/cat /proc/self/cgroup 2>&1 | grep -E 'cgroups:|mkdir|^0::'
+	run_check busy && echo "$results" >/run/byoc-vm-busy
+)
 results=$(cat /run/byoc-vm-busy 2>/dev/null || echo "$results busy=fail")
 kill "$other"
 wait "$other" 2>/dev/null

@@ -55,7 +55,7 @@ start=$(date +%s)
 set -o pipefail
 machine "$accel" check
 timeout -k 5 "${VM_TIMEOUT:-600}" "${cmd[@]}" -serial stdio -monitor none </dev/null 2>&1 |
-	tr -d '\r' | tee "$log"
+	sed -u 's/\r$//' | tee "$log"
 status=$?
 took=$(($(date +%s) - start))
 verdict=$(grep -a '^BYOC-VM-VERDICT' "$log" | tail -n 1)
