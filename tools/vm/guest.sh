@@ -74,7 +74,11 @@ run_check root
 echo "byoc-vm: ==== the limits, by the reference runtime (step 04)"
 $step04 --stats --memory 32M -- /bin/hog
 echo "byoc-vm: hog under --memory 32M: exit status $?"
-$step04 --stats --pids 16 -- /bin/forkbomb
+# Inside, the container's cgroup namespace makes its own cgroup the root of
+# a cgroup2 mount: the kernel's counters, as the container sees them.
+$step04 --stats --pids 16 -- /bin/sh -c 'forkbomb; mount -t cgroup2 cgroup2 /mnt &&
+	echo "in its cgroup: pids.max $(cat /mnt/pids.max), pids.peak $(cat /mnt/pids.peak),"\
+		"forks refused (pids.events max) $(sed -n "s/^max //p" /mnt/pids.events)"'
 echo "byoc-vm: forkbomb under --pids 16: exit status $?"
 $step04 --stats --cpus 0.25 -- /bin/spin 2
 echo "byoc-vm: spin 2 under --cpus 0.25: exit status $?"
