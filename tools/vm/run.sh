@@ -3,7 +3,7 @@
 # root over virtio-9p, no network device. See tools/vm/init and guest.sh.
 #   check: stream the guest's console; pass only on its "BYOC-VM-VERDICT pass"
 #          line, fail on anything else or when it has not finished in
-#          VM_TIMEOUT seconds (default 600).
+#          VM_TIMEOUT seconds (default 1200).
 #   shell: an interactive root shell in the guest (Ctrl-A X quits QEMU).
 # TCG by default; KVM only when /dev/kvm exists and a probe boot (the
 # initramfs alone, 15 s at most) proves that it works. VM_ACCEL=tcg|kvm forces one.
@@ -54,7 +54,7 @@ fi
 start=$(date +%s)
 set -o pipefail
 machine "$accel" check
-timeout -k 5 "${VM_TIMEOUT:-600}" "${cmd[@]}" -serial stdio -monitor none </dev/null 2>&1 |
+timeout -k 5 "${VM_TIMEOUT:-1200}" "${cmd[@]}" -serial stdio -monitor none </dev/null 2>&1 |
 	sed -u 's/\r$//' | tee "$log"
 status=$?
 took=$(($(date +%s) - start))
@@ -65,7 +65,7 @@ case "$verdict" in
 	exit 0
 	;;
 "")
-	[ "$status" = 124 ] && why="did not finish within ${VM_TIMEOUT:-600} s" || why="stopped without a verdict (QEMU status $status)"
+	[ "$status" = 124 ] && why="did not finish within ${VM_TIMEOUT:-1200} s" || why="stopped without a verdict (QEMU status $status)"
 	echo "check-v2: FAILED: the guest $why; its console is in $log" >&2
 	;;
 *)
