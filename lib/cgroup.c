@@ -283,11 +283,11 @@ static int missing_controller(unsigned missing, const struct byoc_cgroup *cg,
 	return 0;
 }
 
-/* The lab parent's record of the controllers the lab itself enabled at the
- * root, so that the last runtime to leave can put the root back as it was.
- * It lives in an extended attribute of <root>/byoc, and goes with it (cgroupfs
- * keeps trusted.* attributes, as systemd's trusted.invocation_id; see
- * xattr(7)). */
+/* The record of the controllers the lab itself enabled at the root, so that
+ * the runtime that removes the lab parent can put the root back as it was.
+ * It is an extended attribute of the root cgroup (cgroupfs keeps trusted.*
+ * attributes, as systemd's trusted.invocation_id; see xattr(7)): whoever
+ * removes an empty lab parent by hand, the next runtime still finds it. */
 #define LAB_RECORD "trusted.byoc.enabled_at_root"
 
 /* Create <root>/byoc/byoc-<id> (the lab parent, as docker's cgroupfs driver
@@ -318,12 +318,12 @@ static int v2_lab_parent(struct byoc_cgroup *cg, const char *id, unsigned wanted
 	if (enable_controllers(cg->root, to_enable, err) < 0)
 		return -1;
 	if (to_enable[0]) {
-		n = getxattr(parent, LAB_RECORD, record, sizeof(record) - 1);
+		n = getxattr(cg->root, LAB_RECORD, record, sizeof(record) - 1);
 		record[n > 0 ? n : 0] = '\0';
 		snprintf(record + strlen(record), sizeof(record) - strlen(record), " %s",
 			 to_enable);
-		if (setxattr(parent, LAB_RECORD, record, strlen(record), 0) < 0)
-			byoc_log("setxattr(%s, %s): %s: the root keeps %s enabled", parent,
+		if (setxattr(cg->root, LAB_RECORD, record, strlen(record), 0) < 0)
+			byoc_log("setxattr(%s, %s): %s: the root keeps %s enabled", cg->root,
 				 LAB_RECORD, strerror(errno), to_enable);
 	}
 	v2_offered(parent, wanted, to_enable, sizeof(to_enable));
@@ -342,7 +342,8 @@ static int v2_lab_parent(struct byoc_cgroup *cg, const char *id, unsigned wanted
 }
 
 /* Under the lock of v2_lab_parent(): remove the lab parent if no container
- * is left in it, and then disable at the root what the lab enabled there. */
+ * is left in it (or it is gone already), and then disable at the root what
+ * the lab enabled there. */
 static void v2_lab_parent_remove(struct byoc_cgroup *cg)
 {
 	_cleanup_close_ int lock = open(cg->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -352,14 +353,17 @@ static void v2_lab_parent_remove(struct byoc_cgroup *cg)
 	if (lock < 0 || flock(lock, LOCK_EX) < 0)
 		byoc_log("flock(%s): %s", cg->root, strerror(errno));
 	snprintf(parent, sizeof(parent), "%s/byoc", cg->root);
-	n = getxattr(parent, LAB_RECORD, record, sizeof(record) - 1);
-	record[n > 0 ? n : 0] = '\0';
 	/* Another container still in it: it stays, for that one's runtime. */
-	if (rmdir(parent) < 0) {
+	if (rmdir(parent) < 0 && errno != ENOENT) {
 		byoc_log("rmdir(%s): %s: left to the runtime of the container in it", parent,
 			 strerror(errno));
 		return;
 	}
+	n = getxattr(cg->root, LAB_RECORD, record, sizeof(record) - 1);
+	if (n <= 0)
+		return;
+	record[n] = '\0';
+	removexattr(cg->root, LAB_RECORD);
 	/* One at a time: the kernel refuses a whole line if one of it is busy. */
 	for (char *t = strtok_r(record, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
 		struct byoc_error ignored;
