@@ -1,7 +1,7 @@
 #!/bin/sh
 # Build the VM's initramfs: a static busybox, the kernel modules the guest
-# needs (virtio-9p for its root, overlayfs and veth for the lab), each after
-# the modules it depends on, and tools/vm/init as /init.
+# needs (virtio-9p for its root; overlayfs, veth, loop and ext4 with its crc32c for the lab),
+# each after the modules it depends on, and tools/vm/init as /init.
 # Usage: tools/vm/initramfs.sh KERNEL_DIR OUT.cpio.gz
 set -eu
 
@@ -42,7 +42,7 @@ load() {
 	cp "$file" "$tmp/modules/"
 	echo "$1" >>"$tmp/modules/order"
 }
-for m in virtio_pci 9pnet_virtio 9p overlay veth; do
+for m in virtio_pci 9pnet_virtio 9p overlay veth loop crc32c_generic ext4; do
 	load "$m"
 done
 
