@@ -160,7 +160,7 @@ compile_commands.json: Makefile tools/compile-commands.sh $(EDITOR_SRCS)
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-ROOT_GOALS := step-% shell test grade check rootfs clean-host soak
+ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak
 ifneq ($(shell id -u),0)
 ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
@@ -171,7 +171,7 @@ as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD) compile_commands.json;
 SANDBOX := tools/sandbox.sh
 
 .PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell \
-	format clean clean-host soak _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
+	format clean clean-host soak check-v2 _check-v2 vm vm-deps _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
 
 help:
 	@echo "build-your-own-container: a Linux container in C, one kernel feature at a time"
@@ -192,11 +192,16 @@ help:
 	@echo "  sudo make soak            1000 runs back to back and 50 at once, then a leak check"
 	@echo "  sudo make clean-host      remove the cgroups, state and veth host ends that killed"
 	@echo "                            runtimes left"
+	@echo "  sudo make check-v2        the same proofs in a pure cgroup-v2 VM (QEMU, Debian's"
+	@echo "                            kernel), from the root cgroup and from a busy one"
 	@echo "  make exercises            regenerate exercises/ from solutions/ (FORCE=1 to"
 	@echo "                            overwrite edited exercises)"
 	@echo "  make format               clang-format every C file"
 	@echo "Building blocks"
 	@echo "  sudo make deps            install missing packages with apt-get"
+	@echo "  make vm                   a root shell in a cgroup-v2 VM with the lab mounted, for"
+	@echo "                            machines that are v1, lack a feature, or give no root"
+	@echo "  sudo make vm-deps         install QEMU and unpack Debian's kernel into $(BUILD)/vm"
 	@echo "  sudo make rootfs          build the busybox root file system in build/rootfs,"
 	@echo "                            and step 05's image layer in build/layers/app"
 	@echo "  make build                build every step's binary into $(BUILD)/IMPL/"
@@ -265,6 +270,25 @@ soak:
 	@tools/deps.sh
 	@$(call as_user,$(MAKE) --no-print-directory IMPL=solutions _rootfs $(BUILD)/solutions/step-04 \
 		$(BUILD)/tests/leak-snapshot && tools/soak.sh $(BUILD)/solutions/step-04 1000 50)
+
+# The lab's VM (tools/vm/): Debian's kernel under QEMU, cgroup v2 alone.
+VM := $(BUILD)/vm
+$(VM)/initramfs.cpio.gz: tools/vm/init tools/vm/initramfs.sh $(VM)/kernel/vmlinuz
+	@tools/vm/initramfs.sh $(VM)/kernel $@
+vm-deps:
+	@tools/vm/deps.sh $(BUILD)
+# The host builds once; the guest runs tools/check.sh on that build.
+check-v2:
+	@tools/deps.sh
+	@tools/vm/deps.sh $(BUILD)
+	@$(call as_user,$(MAKE) --no-print-directory _check-v2)
+_check-v2:
+	@$(MAKE) --no-print-directory -s _rootfs $(BUILD)/tests/leak-snapshot _check-build \
+		_check-san-build $(VM)/initramfs.cpio.gz
+	@tools/vm/run.sh check $(BUILD)
+vm:
+	@tools/vm/deps.sh $(BUILD)
+	@$(call as_user,$(MAKE) --no-print-directory -s $(VM)/initramfs.cpio.gz && tools/vm/run.sh shell $(BUILD))
 
 exercises:
 	@tools/mkexercises.sh exercises $(if $(FORCE),--force)

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/vfs.h>
 #include <time.h>
 #include <unistd.h>
@@ -281,37 +283,124 @@ static int missing_controller(unsigned missing, const struct byoc_cgroup *cg,
 	return 0;
 }
 
+/* The record of the controllers the lab itself enabled at the root, so that
+ * the runtime that removes the lab parent can put the root back as it was.
+ * It is an extended attribute of the root cgroup (cgroupfs keeps trusted.*
+ * attributes, as systemd's trusted.invocation_id; see xattr(7)): whoever
+ * removes an empty lab parent by hand, the next runtime still finds it. */
+#define LAB_RECORD "trusted.byoc.enabled_at_root"
+
+/* Create <root>/byoc/byoc-<id> (the lab parent, as docker's cgroupfs driver
+ * uses /sys/fs/cgroup/docker), enabling at the root what it lacks. Holds
+ * flock(2) on the root's directory meanwhile, as byoc_cgroup_destroy() does
+ * when it removes the lab parent: a second container never sees the lab
+ * parent vanish, and never inherits a root whose controllers it did not see
+ * enabled (two overlapping containers). */
+static int v2_lab_parent(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
+			 struct byoc_error *err)
+{
+	_cleanup_close_ int lock = open(cg->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char parent[4096], to_enable[256], record[512] = "";
+	unsigned have;
+	ssize_t n;
+
+	if (lock < 0)
+		return byoc_error_sys(err, errno, "open(%s)", cg->root);
+	if (BYOC_SYS(err, flock(lock, LOCK_EX), "flock(%s)", cg->root) < 0)
+		return -1;
+	have = v2_offered(cg->root, wanted, to_enable, sizeof(to_enable));
+	if (missing_controller(required & ~have & ~BYOC_CG_BIT(BYOC_CG_CPUACCT), cg, err) < 0)
+		return -1;
+	snprintf(parent, sizeof(parent), "%s/byoc", cg->root);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		return byoc_error_sys(err, errno, "mkdir(%s)", parent);
+	cg->under_lab_parent = true; /* byoc_cgroup_destroy() removes it if it is empty */
+	if (enable_controllers(cg->root, to_enable, err) < 0)
+		return -1;
+	if (to_enable[0]) {
+		n = getxattr(cg->root, LAB_RECORD, record, sizeof(record) - 1);
+		record[n > 0 ? n : 0] = '\0';
+		snprintf(record + strlen(record), sizeof(record) - strlen(record), " %s",
+			 to_enable);
+		if (setxattr(cg->root, LAB_RECORD, record, strlen(record), 0) < 0)
+			byoc_log("setxattr(%s, %s): %s: the root keeps %s enabled", cg->root,
+				 LAB_RECORD, strerror(errno), to_enable);
+	}
+	v2_offered(parent, wanted, to_enable, sizeof(to_enable));
+	if (enable_controllers(parent, to_enable, err) < 0)
+		return -1;
+	for (int i = 0; i < BYOC_CG_COUNT; i++)
+		if (snprintf(cg->dir[i], sizeof(cg->dir[i]), "%s/byoc-%s", parent, id) >=
+		    (int)sizeof(cg->dir[i]))
+			return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", parent);
+	if (make_dir(cg, cg->dir[0], err) < 0) {
+		memset(cg->dir, 0, sizeof(cg->dir));
+		return -1;
+	}
+	cg->created[0] = true;
+	return 0;
+}
+
+/* Under the lock of v2_lab_parent(): remove the lab parent if no container
+ * is left in it (or it is gone already), and then disable at the root what
+ * the lab enabled there. */
+static void v2_lab_parent_remove(struct byoc_cgroup *cg)
+{
+	_cleanup_close_ int lock = open(cg->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char parent[4096], record[512] = "", *save = NULL;
+	ssize_t n;
+
+	if (lock < 0 || flock(lock, LOCK_EX) < 0)
+		byoc_log("flock(%s): %s", cg->root, strerror(errno));
+	snprintf(parent, sizeof(parent), "%s/byoc", cg->root);
+	/* Another container still in it: it stays, for that one's runtime. */
+	if (rmdir(parent) < 0 && errno != ENOENT) {
+		byoc_log("rmdir(%s): %s: left to the runtime of the container in it", parent,
+			 strerror(errno));
+		return;
+	}
+	n = getxattr(cg->root, LAB_RECORD, record, sizeof(record) - 1);
+	if (n <= 0)
+		return;
+	record[n] = '\0';
+	removexattr(cg->root, LAB_RECORD);
+	/* One at a time: the kernel refuses a whole line if one of it is busy. */
+	for (char *t = strtok_r(record, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		struct byoc_error ignored;
+		*t = '-';
+		enable_controllers(cg->root, t, &ignored);
+	}
+}
+
+/* v2. The container's cgroup goes beneath the runtime's own cgroup when that
+ * one has every controller required and can hand them to a child. It rarely
+ * can: the runtime itself is in it, and a cgroup with processes cannot enable
+ * controllers for children (EBUSY: the no-internal-processes rule, see
+ * cgroups(7)). Then, and when it lacks a required controller that the root
+ * has, or is the root itself, the container goes to the lab parent. */
 static int v2_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
 		     struct byoc_error *err)
 {
 	char own[4096], parent[4096], to_enable[256];
-	unsigned have;
-	int r = -1;
+	unsigned have, lacking;
+	int r;
 
 	if (self_path(cg, NULL, own, sizeof(own)) < 0)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "no cgroup v2 line in %s", cg->self);
+	if (!own[0])
+		return v2_lab_parent(cg, id, wanted, required, err);
 	snprintf(parent, sizeof(parent), "%s%s", cg->root, own);
 	have = v2_offered(parent, wanted, to_enable, sizeof(to_enable));
-	if (missing_controller(required & ~have & ~BYOC_CG_BIT(BYOC_CG_CPUACCT), cg, err) < 0)
-		return -1;
+	lacking = required & ~have & ~BYOC_CG_BIT(BYOC_CG_CPUACCT);
+	if (lacking) {
+		byoc_log("cgroups: %s lacks a controller required; using %s/byoc", parent,
+			 cg->root);
+		return v2_lab_parent(cg, id, wanted, required, err);
+	}
 	r = enable_controllers(parent, to_enable, err);
 	if (r == -EBUSY) {
-		/* The no-internal-processes rule: a cgroup that holds processes
-		 * cannot hand controllers to children. Use a lab parent at the
-		 * root, as docker's cgroupfs driver does. */
 		byoc_log("cgroups: %s holds processes; using %s/byoc", parent, cg->root);
-		cg->under_lab_parent = true;
-		v2_offered(cg->root, wanted, to_enable, sizeof(to_enable));
-		if (enable_controllers(cg->root, to_enable, err) < 0)
-			return -1;
-		if (snprintf(cg->enabled_at_root, sizeof(cg->enabled_at_root), "%s", to_enable) >=
-		    (int)sizeof(cg->enabled_at_root))
-			return byoc_error_sys(err, ENAMETOOLONG, "controller list");
-		snprintf(parent, sizeof(parent), "%s/byoc", cg->root);
-		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-			return byoc_error_sys(err, errno, "mkdir(%s)", parent);
-		v2_offered(parent, wanted, to_enable, sizeof(to_enable));
-		r = enable_controllers(parent, to_enable, err);
+		return v2_lab_parent(cg, id, wanted, required, err);
 	}
 	if (r < 0)
 		return r;
@@ -444,18 +533,7 @@ void byoc_cgroup_destroy(struct byoc_cgroup *cg)
 		cg->created[i] = false;
 	}
 	if (cg->under_lab_parent) {
-		char parent[4200];
-		snprintf(parent, sizeof(parent), "%s/byoc", cg->root);
-		/* Another container may still use it: then it stays, for that
-		 * one's runtime to remove. */
-		if (rmdir(parent) == 0 && cg->enabled_at_root[0]) {
-			struct byoc_error ignored;
-			char undo[64];
-			snprintf(undo, sizeof(undo), "%s", cg->enabled_at_root);
-			for (char *p = undo; (p = strchr(p, '+'));)
-				*p = '-';
-			enable_controllers(cg->root, undo, &ignored);
-		}
+		v2_lab_parent_remove(cg);
 		cg->under_lab_parent = false;
 	}
 }

@@ -37,8 +37,7 @@ struct byoc_cgroup {
 	 * has none. In v2 every controller has the same directory. */
 	char dir[BYOC_CG_COUNT][4096];
 	bool created[BYOC_CG_COUNT];
-	bool under_lab_parent;	  /* v2: placed in <root>/byoc, not beneath our own cgroup */
-	char enabled_at_root[64]; /* v2: controllers we enabled in the root's subtree_control */
+	bool under_lab_parent; /* v2: placed in <root>/byoc, not beneath our own cgroup */
 	/* Where each directory is written down before it is made (the state
 	 * directory's "cgroups", see state.h), or -1. */
 	int journal_fd;
@@ -60,7 +59,9 @@ int byoc_cgroup_detect(struct byoc_cgroup *cg, struct byoc_error *err);
  * BYOC_CG_BIT()); fail, naming it, if one of `required` is not available.
  * v2: beneath the cgroup this process runs in, with the controllers enabled in
  * its cgroup.subtree_control; if that cgroup holds processes (the
- * no-internal-processes rule: EBUSY), beneath <root>/byoc instead.
+ * no-internal-processes rule: EBUSY), lacks a required controller, or is the
+ * root, beneath <root>/byoc instead: the lab parent, which records what the
+ * lab enabled at the root, and whose last user puts the root back.
  * v1: beneath this process's own cgroup in each controller's hierarchy. */
 int byoc_cgroup_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
 		       struct byoc_error *err);

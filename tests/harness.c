@@ -468,7 +468,7 @@ char *h_cgroup_path(pid_t pid, const char *controller)
 			continue;
 		*cg++ = '\0';
 		cg[strcspn(cg, "\n")] = '\0';
-		ctls++;
+		*ctls++ = '\0'; /* "0::/path": the ID alone, for the v2 entry */
 		if (v2 ? strcmp(line, "0") == 0 : has_token(ctls, controller)) {
 			char *mount = v2 ? strdup("/sys/fs/cgroup") : v1_mount(controller);
 			if (mount)

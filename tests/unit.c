@@ -916,14 +916,31 @@ START_TEST(test_cgroup_v2_missing_controller)
 	struct byoc_options o = { .pids = 16 };
 	struct byoc_error err = { 0 };
 	struct byoc_container c;
-	char path[160];
+	char path[160], rel[160];
 
+	/* The runtime's cgroup lacks pids, the root has it (a systemd slice
+	 * that does not delegate it): the lab parent, with the limit. */
 	fake_tree("0::/a/b\n", "cpu memory\n", "");
 	fake_container(&c, &o);
+	ck_assert_msg(byoc_stage_cgroups.prepare(&c, &err) == 0, "prepare: %s", err.msg);
+	snprintf(path, sizeof(path), "%s/byoc/byoc-%s", fake, c.id);
+	ck_assert_str_eq(c.cgroup.dir[BYOC_CG_PIDS], path);
+	snprintf(rel, sizeof(rel), "byoc/byoc-%s/pids.max", c.id);
+	ck_assert_msg(fake_read(rel) && strcmp(fake_read(rel), "16") == 0, "pids.max: %s",
+		      fake_read(rel) ? fake_read(rel) : "(missing)");
+	ck_assert_str_eq(fake_read("a/b/cgroup.subtree_control"), "");
+	fake_remove();
+
+	/* The root lacks it too: refused, naming the root's list. */
+	fake_tree("0::/a/b\n", "cpu memory\n", "");
+	fake_write("cgroup.controllers", "cpu memory\n");
+	fake_container(&c, &o);
 	ck_assert_int_lt(byoc_stage_cgroups.prepare(&c, &err), 0);
-	ck_assert_msg(err.status == 125 && strstr(err.msg, "the pids controller is not available"),
+	ck_assert_msg(err.status == 125 &&
+			      strstr(err.msg, "the pids controller is not available") &&
+			      strstr(err.msg, "/cgroup.controllers"),
 		      "saw \"%s\"", err.msg);
-	snprintf(path, sizeof(path), "%s/a/b/byoc-%s", fake, c.id);
+	snprintf(path, sizeof(path), "%s/byoc", fake);
 	ck_assert_msg(access(path, F_OK) != 0, "expected nothing created; %s exists", path);
 	ck_assert_str_eq(fake_read("a/b/cgroup.subtree_control"), "");
 	byoc_stage_cgroups.cleanup(&c);
