@@ -54,6 +54,8 @@ fi
 start=$(date +%s)
 set -o pipefail
 machine "$accel" check
+cmd+=(-fsdev "local,id=lab,path=$lab,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=lab,mount_tag=lab)
 timeout -k 5 "${VM_TIMEOUT:-1200}" "${cmd[@]}" -serial stdio -monitor none </dev/null 2>&1 |
 	sed -u 's/\r$//' | tee "$log"
 status=$?
