@@ -156,14 +156,19 @@ static void run_special(struct h_run *r, const char *const *args, int closed, vo
 	FILE *f = fopen(out, "re");
 	size_t len = 0;
 	r->out = NULL;
+	/* getdelim() leaves its buffer unterminated when the file is empty. */
+	if (f && getdelim(&r->out, &len, '\0', f) < 0 && r->out)
+		r->out[0] = '\0';
 	if (f)
-		getdelim(&r->out, &len, '\0', f), fclose(f);
+		fclose(f);
 	r->out = r->out ? r->out : strdup("");
 	len = 0;
 	r->err = NULL;
 	f = fopen(err, "re");
+	if (f && getdelim(&r->err, &len, '\0', f) < 0 && r->err)
+		r->err[0] = '\0';
 	if (f)
-		getdelim(&r->err, &len, '\0', f), fclose(f);
+		fclose(f);
 	r->err = r->err ? r->err : strdup("");
 	unlink(out);
 	unlink(err);
