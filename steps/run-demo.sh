@@ -17,7 +17,7 @@ if ! "$bin" run -- /bin/true; then
 fi
 inside "${opts[@]}" 'echo "hostname: $(hostname)"; echo "my PID: $$"; ps -o pid,comm'
 
-say "Its mounts: its own root, /proc, /dev, /sys, /tmp"
+say "Its mounts: an overlay of the rootfs as its root (gone at exit unless --keep), /proc, /dev, /sys, /tmp"
 inside "${opts[@]}" 'mount | sed "s/ (.*//"'
 
 say "From the host: its namespaces, its cgroup, its limits"

@@ -68,7 +68,7 @@ START_TEST(test_byoc_run_isolates_everything_at_once)
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, opts, H_WAIT_SCRIPT, NULL);
+	h_container_spawn(&p, opts, "echo written >/e2e-written; " H_WAIT_SCRIPT, NULL);
 	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 #define EXPECT(cond, ...)                                                                          \
@@ -92,11 +92,13 @@ START_TEST(test_byoc_run_isolates_everything_at_once)
 	       "PID: expected the command to be PID 1 of its namespace; NSpid is \"%s\"", nspid);
 	char *host = h_uts_hostname(child);
 	EXPECT(strcmp(host, "e2e") == 0, "hostname: expected \"e2e\"; saw \"%s\"", host);
-	char *root = h_printf("/proc/%d/root/", (int)child), *theirs = h_dev_ino(root);
-	char *ours = h_dev_ino(h_rootfs);
-	EXPECT(strcmp(theirs, ours) == 0,
-	       "root: expected the container's / to be the rootfs %s (%s); saw %s", h_rootfs, ours,
-	       theirs);
+	struct h_mount m = { 0 };
+	bool have_root = h_mount_of(child, "/", &m);
+	char *lower = h_printf("lowerdir=%s", h_rootfs);
+	EXPECT(have_root && strcmp(m.type, "overlay") == 0 && strstr(m.super, lower),
+	       "root: expected the container's / to be an overlay with the rootfs %s as its lower "
+	       "layer; mountinfo shows type \"%s\", options \"%s\"",
+	       h_rootfs, m.type, m.super);
 	long long mem = h_cgroup_read(child, "memory",
 				      h_cgroup_v2() ? "memory.max" : "memory.limit_in_bytes", NULL);
 	long long pids = h_cgroup_read(child, "pids", "pids.max", NULL);
@@ -121,9 +123,15 @@ START_TEST(test_byoc_run_isolates_everything_at_once)
 	h_finish(&p, &r);
 	EXPECT(r.status == 0, "expected status 0 once stdin closed; saw %d, stderr \"%s\"",
 	       r.status, r.err);
+	char *written = h_printf("%s/e2e-written", h_rootfs);
+	EXPECT(access(written, F_OK) < 0,
+	       "overlay: expected the file the container wrote to / to go with its upper layer "
+	       "(--rm by default); it is in the rootfs on disk: %s",
+	       written);
+	free(written);
 	ck_assert_msg(!failures[0], "byoc run %s: what the host saw differs:%s", name, failures);
 	h_run_free(&r);
-	free(nspid), free(host), free(root), free(theirs), free(ours), free(capeff);
+	free(nspid), free(host), free(lower), free(capeff);
 	free(env), free(want), free(cwd_link), free(token), free(name), free(env_opt);
 }
 END_TEST

@@ -16,11 +16,12 @@
 #define BYOC_VERSION "unknown"
 #endif
 
-/* In the steps' order; 03's pivot_root supersedes 01's chroot, and the caps
+/* In the steps' order, as step 07 has them: 03's pivot_root supersedes 01's
+ * chroot and pivots into 05's overlay, so the overlay comes first; the caps
  * stage comes last, after the stages that need the capabilities it drops. */
-static const struct byoc_stage *const stages[] = { &byoc_stage_chroot, &byoc_stage_pidns,
-						   &byoc_stage_mount, &byoc_stage_cgroups,
-						   &byoc_stage_caps };
+static const struct byoc_stage *const stages[] = { &byoc_stage_chroot,	&byoc_stage_pidns,
+						   &byoc_stage_overlay, &byoc_stage_mount,
+						   &byoc_stage_cgroups, &byoc_stage_caps };
 
 /* Every namespace the steps teach, and the stage that must create it. */
 static const struct byoc_ns_need needs[] = {
@@ -41,8 +42,9 @@ static const struct byoc_step run = {
 		   "step,\nbuilt from " BYOC_IMPL "/.",
 	.options = BYOC_OPT_ROOTFS | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT | BYOC_OPT_MEMORY |
 		   BYOC_OPT_PIDS | BYOC_OPT_CPUS | BYOC_OPT_CPU_WEIGHT | BYOC_OPT_STATS |
-		   BYOC_OPT_CAP_ADD | BYOC_OPT_CAP_DROP | BYOC_OPT_PRIVILEGED | BYOC_OPT_NAME |
-		   BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
+		   BYOC_OPT_LAYER | BYOC_OPT_STATE_DIR | BYOC_OPT_KEEP | BYOC_OPT_CAP_ADD |
+		   BYOC_OPT_CAP_DROP | BYOC_OPT_PRIVILEGED | BYOC_OPT_NAME | BYOC_OPT_ENV |
+		   BYOC_OPT_WORKDIR,
 	.stages = stages,
 	.n_stages = sizeof(stages) / sizeof(stages[0]),
 	.needs = needs,
