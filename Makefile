@@ -258,14 +258,14 @@ shell:
 	@$(call as_user,$(MAKE) --no-print-directory _rootfs compile_commands.json $(lastword $(SELECTED_BINS)) && $(SANDBOX) $(lastword $(SELECTED_BINS)))
 
 # The full container. Unlike the steps, it is built from the reference stages
-# unless IMPL is given. It runs in the sandbox and in a network namespace of
-# its own, so that the host ends of its links are the demonstration's.
+# unless IMPL is given. The sandbox's network namespace holds the host ends of
+# its links.
 RUN_IMPL := $(if $(filter file,$(origin IMPL)),solutions,$(IMPL))
 RUN_BIN := $(BUILD)/$(RUN_IMPL)$(if $(SAN),-san)/byoc
 run:
 	@tools/deps.sh
 	@$(call as_user,$(MAKE) --no-print-directory IMPL=$(RUN_IMPL) _rootfs compile_commands.json $(RUN_BIN))
-	@$(SANDBOX) unshare --net -- $(if $(ARGS),$(RUN_BIN) run $(ARGS),steps/run-demo.sh $(RUN_BIN))
+	@$(SANDBOX) $(if $(ARGS),$(RUN_BIN) run $(ARGS),steps/run-demo.sh $(RUN_BIN))
 
 test:
 	@tools/deps.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sudo make run: the full container, every step at once, seen from inside and
 # from the host. make runs it in the sandbox and in a network namespace of its
-# own (tools/sandbox.sh, unshare --net).
+# own (tools/sandbox.sh).
 # Usage: steps/run-demo.sh BYOC_BINARY
 set -u
 bin=$1 bin_args=(run)
@@ -19,6 +19,18 @@ inside "${opts[@]}" 'echo "hostname: $(hostname)"; echo "my PID: $$"; ps -o pid,
 
 say "Its mounts: an overlay of the rootfs as its root (gone at exit unless --keep), /proc, /dev, /sys, /tmp"
 inside "${opts[@]}" 'mount | sed "s/ (.*//"'
+
+say "Its network: a veth pair, eth0 inside, the host end in the demonstration's namespace"
+net_outside() {
+	local end addr
+	end=$(ip -o link show | sed -n 's/^[0-9]*: \(byoc[^:@]*\).*/\1/p' | head -n 1)
+	addr=$(nsenter -t "$1" -n ip -o -4 addr show eth0 | awk '{ sub("/.*", "", $4); print $4 }')
+	echo "  host end: $end $(ip -4 -o addr show "$end" | awk '{ print $4 }')"
+	echo "  host, ping -c 1 -W 1 $addr: $(busybox ping -c 1 -W 1 "$addr" 2>&1 | sed -n 2p)"
+}
+with_container "${opts[@]}" 'echo "inside: $(ip -o -4 addr show eth0 | cut -d" " -f2,7)";
+gw=$(ip route | awk "/default/ { print \$3 }");
+echo "inside, ping -c 1 -W 1 $gw (the host end): $(ping -c 1 -W 1 "$gw" | sed -n 2p)"' net_outside
 
 say "From the host: its namespaces, its cgroup, its limits"
 outside() {

@@ -38,6 +38,23 @@ static char *proc_file(pid_t pid, const char *file, char sep)
 	return data;
 }
 
+/* The first line `command` prints, without its newline ("" if none). */
+static char *first_line(const char *command)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = popen(command, "re");
+
+	if (!f || getline(&line, &cap, f) < 0) {
+		free(line);
+		line = strdup("");
+	}
+	if (f)
+		pclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
 /* The value of `key` in /proc/PID/status ("NSpid:\t12\t1" -> "12\t1"). */
 static char *status_field(pid_t pid, const char *key)
 {
@@ -59,16 +76,22 @@ static const unsigned long long docker_default =
 
 START_TEST(test_byoc_run_isolates_everything_at_once)
 {
-	static const char *const nss[] = { "mnt", "pid", "uts", "ipc", "cgroup" };
+	static const char *const nss[] = { "mnt", "pid", "uts", "ipc", "net", "cgroup" };
 	char *token = h_random_token(), *name = h_printf("e2e-%.8s", token);
 	char *env_opt = h_printf("TOKEN=%s", token);
-	const char *opts[] = { "--hostname", "e2e", "--memory", "32M", "--pids", "16", "--name",
-			       name,	     "-e",  env_opt,	"-w",  "/tmp",	 NULL };
+	const char *opts[] = { "--hostname", "e2e",    "--memory", "32M",  "--pids",
+			       "16",	     "--name", name,	   "-e",   env_opt,
+			       "-w",	     "/tmp",   "--net",	   "veth", NULL };
 	char failures[4096] = "";
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, opts, "echo written >/e2e-written; " H_WAIT_SCRIPT, NULL);
+	h_container_spawn(
+		&p, opts,
+		"echo written >/e2e-written; "
+		"gw=$(ip route | awk '/default/ { print $3 }'); "
+		"ping -c 1 -W 1 \"$gw\" >/dev/null 2>&1 && echo pinged-host-end; " H_WAIT_SCRIPT,
+		NULL);
 	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 #define EXPECT(cond, ...)                                                                          \
@@ -99,6 +122,22 @@ START_TEST(test_byoc_run_isolates_everything_at_once)
 	       "root: expected the container's / to be an overlay with the rootfs %s as its lower "
 	       "layer; mountinfo shows type \"%s\", options \"%s\"",
 	       h_rootfs, m.type, m.super);
+	/* The veth pair, through ip(8): eth0 in the container's namespace, the
+	 * host end in the test's, and a packet from here to there. */
+	char *cmd = h_printf("nsenter -t %d -n ip -o -4 addr show eth0 | awk '{ print $4 }'",
+			     (int)child);
+	char *inner = first_line(cmd),
+	     *host_end = first_line("ip -o -4 addr show | awk '$2 ~ /^byoc/ { print $2, $4 }'");
+	char *addr = h_printf("%.*s", (int)strcspn(inner, "/"), inner);
+	char *ping = h_printf("busybox ping -c 1 -W 1 %s >/dev/null 2>&1 && echo ok", addr);
+	char *pinged = first_line(ping);
+	EXPECT(inner[0] && host_end[0] && strcmp(pinged, "ok") == 0 &&
+		       strstr(p.bo.data ? p.bo.data : "", "pinged-host-end"),
+	       "network: expected eth0 with an address inside (saw \"%s\"), a host end byoc* "
+	       "with one here (saw \"%s\"), a ping from here to %s (saw \"%s\") and one from "
+	       "inside to the host end (stdout \"%.200s\")",
+	       inner, host_end, addr, pinged, p.bo.data ? p.bo.data : "");
+	free(cmd), free(inner), free(host_end), free(addr), free(ping), free(pinged);
 	long long mem = h_cgroup_read(child, "memory",
 				      h_cgroup_v2() ? "memory.max" : "memory.limit_in_bytes", NULL);
 	long long pids = h_cgroup_read(child, "pids", "pids.max", NULL);

@@ -18,21 +18,18 @@
 
 /* In the steps' order, as step 07 has them: 03's pivot_root supersedes 01's
  * chroot and pivots into 05's overlay, so the overlay comes first; the caps
- * stage comes last, after the stages that need the capabilities it drops. */
+ * stage comes last, after the stages that mount, pivot and configure the
+ * network with the capabilities it drops. */
 static const struct byoc_stage *const stages[] = { &byoc_stage_chroot,	&byoc_stage_pidns,
 						   &byoc_stage_overlay, &byoc_stage_mount,
-						   &byoc_stage_cgroups, &byoc_stage_caps };
+						   &byoc_stage_cgroups, &byoc_stage_net,
+						   &byoc_stage_caps };
 
-/* Every namespace the steps teach, and the stage that must create it. */
+/* Every namespace the steps teach, each from IMPL's own stage. */
 static const struct byoc_ns_need needs[] = {
-	{ CLONE_NEWPID, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWUTS, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWIPC, "pidns", BYOC_IMPL "/02-pid-ns/pidns.c",
-	  "steps/02-pid-ns/README.md, \"Your task\"" },
-	{ CLONE_NEWNS, "mount", BYOC_IMPL "/03-mount-ns/mount.c",
-	  "steps/03-mount-ns/README.md, \"Your task: pivot_root\"" },
+	BYOC_NEEDS_PIDNS(BYOC_IMPL),
+	BYOC_NEEDS_MOUNT(BYOC_IMPL),
+	BYOC_NEEDS_NET(BYOC_IMPL),
 };
 
 static const struct byoc_step run = {
@@ -40,11 +37,7 @@ static const struct byoc_step run = {
 	.prog = "byoc run",
 	.summary = "Run COMMAND (default: /bin/sh) in the full container: the stages of every "
 		   "step,\nbuilt from " BYOC_IMPL "/.",
-	.options = BYOC_OPT_ROOTFS | BYOC_OPT_HOSTNAME | BYOC_OPT_INIT | BYOC_OPT_MEMORY |
-		   BYOC_OPT_PIDS | BYOC_OPT_CPUS | BYOC_OPT_CPU_WEIGHT | BYOC_OPT_STATS |
-		   BYOC_OPT_LAYER | BYOC_OPT_STATE_DIR | BYOC_OPT_KEEP | BYOC_OPT_CAP_ADD |
-		   BYOC_OPT_CAP_DROP | BYOC_OPT_PRIVILEGED | BYOC_OPT_NAME | BYOC_OPT_ENV |
-		   BYOC_OPT_WORKDIR,
+	.options = BYOC_OPTS_07 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
 	.stages = stages,
 	.n_stages = sizeof(stages) / sizeof(stages[0]),
 	.needs = needs,
