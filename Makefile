@@ -74,6 +74,15 @@ endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
 STEP_BINS := $(foreach s,$(STEPS),$(OUT)/step-$(call num,$(s)))
+
+# byoc, the full container: the stages of every step, all from $(IMPL)
+# (IMPL=exercises: the student's own, the capstone), and the gc that
+# clean-host runs too.
+BYOC_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(OUT)/steps/byoc/main.o: CPPFLAGS += -Itools -DBYOC_VERSION='"$(BYOC_VERSION)"'
+$(OUT)/byoc: $(OUT)/steps/byoc/main.o $(OUT)/steps/driver.o $(OUT)/tools/gc.o \
+		$(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/[0-9][0-9]-*/*.c)) $(LIB_OBJS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 SELECTED_BINS := $(foreach s,$(SELECTED),$(OUT)/step-$(call num,$(s)))
 
 # The suites observe the runtime from outside; they are never sanitized.
@@ -89,6 +98,9 @@ $(TESTS_OUT)/suite-%: $(TESTS_OUT)/step_%.o $(patsubst tests/%.c,$(TESTS_OUT)/%.
 $(TESTS_OUT)/suite-runtime: $(TESTS_OUT)/runtime.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 $(TESTS_OUT)/runtime.o: CPPFLAGS += -DBYOC_README='"$(CURDIR)/README.md"'
+# The full container's end-to-end suite (not a step's, not graded).
+$(TESTS_OUT)/suite-byoc-run: $(TESTS_OUT)/byoc_run.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 suite_bin = $(TESTS_OUT)/suite-$(subst -,_,$(1))
 SUITE_BINS := $(foreach s,$(STEPS),$(call suite_bin,$(s)))
 
@@ -144,7 +156,7 @@ $(BUILD)/layers/.app-built: rootfs/app-layer.sh $(BUILD)/layers-progs/hello
 	@touch $@
 
 # make clean-host: the runtime's clean-up of dead containers, on demand.
-$(OUT)/clean-host: $(OUT)/tools/clean-host.o $(LIB_OBJS)
+$(OUT)/clean-host: $(OUT)/tools/clean-host.o $(OUT)/tools/gc.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 
 $(BUILD)/caps: tools/caps.c
@@ -160,7 +172,7 @@ compile_commands.json: Makefile tools/compile-commands.sh $(EDITOR_SRCS)
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak
+ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak run
 ifneq ($(shell id -u),0)
 ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
@@ -170,12 +182,16 @@ as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD) compile_commands.json;
 # Student code runs in throwaway mount (private), UTS and IPC namespaces.
 SANDBOX := tools/sandbox.sh
 
-.PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell \
+.PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell run \
 	format clean clean-host soak check-v2 _check-v2 vm vm-deps _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
 
 help:
 	@echo "build-your-own-container: a Linux container in C, one kernel feature at a time"
 	@echo
+	@echo "Start here"
+	@echo "  sudo make run             the whole container (built from solutions/): a short"
+	@echo "                            demonstration; IMPL=exercises builds it from your"
+	@echo "                            stages; ARGS='--memory 64M -- /bin/sh' for a shell"
 	@echo "Students"
 	@echo "  sudo make doctor          check this machine: root, namespaces, cgroups, packages"
 	@echo "  sudo make step-NN         build step NN from exercises/ and run its demonstration"
@@ -241,6 +257,16 @@ shell:
 	@tools/deps.sh
 	@$(call as_user,$(MAKE) --no-print-directory _rootfs compile_commands.json $(lastword $(SELECTED_BINS)) && $(SANDBOX) $(lastword $(SELECTED_BINS)))
 
+# The full container. Unlike the steps, it is built from the reference stages
+# unless IMPL is given. The sandbox's network namespace holds the host ends of
+# its links.
+RUN_IMPL := $(if $(filter file,$(origin IMPL)),solutions,$(IMPL))
+RUN_BIN := $(BUILD)/$(RUN_IMPL)$(if $(SAN),-san)/byoc
+run:
+	@tools/deps.sh
+	@$(call as_user,$(MAKE) --no-print-directory IMPL=$(RUN_IMPL) _rootfs compile_commands.json $(RUN_BIN))
+	@$(SANDBOX) $(if $(ARGS),$(RUN_BIN) run $(ARGS),steps/run-demo.sh $(RUN_BIN))
+
 test:
 	@tools/deps.sh
 	@$(call as_user,$(MAKE) --no-print-directory _suites && $(SANDBOX) tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) "" $(SELECTED))
@@ -257,8 +283,9 @@ check:
 # Internal pieces of `make check`.
 _check-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests \
-		$(TESTS_OUT)/slate-proof $(TESTS_OUT)/suite-runtime
-	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests
+		$(TESTS_OUT)/slate-proof $(TESTS_OUT)/suite-runtime $(TESTS_OUT)/suite-byoc-run \
+		$(BUILD)/solutions/byoc
+	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests $(BUILD)/exercises/byoc
 _check-san-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions SAN=1 _tests $(BUILD)/solutions-san/unit-tests
 

@@ -205,6 +205,7 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 	if (opts->state_dir)
 		c->state.root = opts->state_dir;
 	byoc_net_defaults(&c->net);
+	c->state.name = opts->name;
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return byoc_error_sys(err, errno, "getrandom(container id)");
 	for (size_t i = 0; i < sizeof(raw); i++)
@@ -246,23 +247,54 @@ static _Noreturn void child_fail_in(int fd, struct byoc_error *err, const char *
 	child_fail(fd, err);
 }
 
+/* Replace the entry of envp (n entries) with the same KEY as `kv`, or add
+ * it; -e PATH=... overrides the default PATH, as docker's does. */
+static size_t env_set(char **envp, size_t n, const char *kv)
+{
+	size_t key = strcspn(kv, "=") + 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(envp[i], kv, key) == 0) {
+			envp[i] = (char *)kv;
+			return n;
+		}
+	envp[n++] = (char *)kv;
+	return n;
+}
+
 static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldmask)
 {
 	static char path_env[] =
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 	static char home_env[] = "HOME=/root";
 	char term_env[128];
-	char *envp[4] = { path_env, home_env, NULL, NULL };
+	char *envp[3 + BYOC_ENV_MAX + 1] = { path_env, home_env };
+	size_t n_env = 2;
 	const char *term = getenv("TERM");
 	char **argv = c->opts->command;
 	struct byoc_error err = { 0 };
 
-	/* A clean environment: the host's variables stay on the host. */
+	/* A clean environment: the host's variables stay on the host; only
+	 * what -e gave is added. */
 	if (term) {
 		snprintf(term_env, sizeof(term_env), "TERM=%s", term);
-		envp[2] = term_env;
+		envp[n_env++] = term_env;
 	}
+	for (size_t i = 0; i < c->opts->n_env; i++)
+		n_env = env_set(envp, n_env, c->opts->env[i]);
+	envp[n_env] = NULL;
 	environ = envp; /* execvp() searches the PATH given here */
+	/* --workdir: after pivot_root, so the path is the container's. */
+	if (c->opts->workdir && chdir(c->opts->workdir) < 0) {
+		char name[16];
+		int e = errno;
+		byoc_error_set(&err, BYOC_EXIT_RUNTIME,
+			       "--workdir %s: chdir(%s): %s: give a directory that exists in the "
+			       "container's root file system",
+			       c->opts->workdir, c->opts->workdir,
+			       byoc_errno_name(e, name, sizeof(name)));
+		child_fail_in(c->sync_fd, &err, "workdir");
+	}
 	if (close_inherited_fds(&err) < 0)
 		child_fail_in(c->sync_fd, &err, "exec");
 
@@ -460,6 +492,8 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	sigprocmask(SIG_BLOCK, &waitset, &oldmask);
 
 	r = byoc_state_create(&c->state, c->id, err);
+	if (r == -EEXIST)
+		goto out; /* --name taken: bad input, not a stage's failure */
 	if (r < 0)
 		goto out_stage_lifecycle;
 	c->cgroup.journal_fd = c->state.cgroups_fd;

@@ -39,6 +39,12 @@ const struct byoc_option_spec byoc_option_table[] = {
 	  "07-capabilities" },
 	{ BYOC_OPT_PRIVILEGED, "privileged", 0, NULL,
 	  "keep every capability: root inside is root of the machine", "07-capabilities" },
+	{ BYOC_OPT_NAME, "name", 0, "NAME",
+	  "the container's name, unique among running containers (default: its id)", "byoc" },
+	{ BYOC_OPT_ENV, "env", 'e', "KEY=VALUE",
+	  "set KEY in the container's clean environment (repeatable)", "byoc" },
+	{ BYOC_OPT_WORKDIR, "workdir", 'w', "DIR",
+	  "the absolute directory inside the container the command starts in", "byoc" },
 	{ BYOC_OPT_NET, "net", 0, "none|veth",
 	  "network: none (only lo), or veth (default): a pair to the runtime's namespace",
 	  "06-netns-veth" },
@@ -104,6 +110,49 @@ static int add_cap(const char *option, const char *name, uint64_t *set, struct b
 				      "of capabilities(7), such as NET_RAW or CAP_NET_RAW, or ALL",
 				      option, name);
 	*set |= 1ULL << cap;
+	return 0;
+}
+
+/* A name as docker accepts one: [a-zA-Z0-9][a-zA-Z0-9_.-]*; it becomes a
+ * file's content in the state directory, never a path. */
+static int check_name(const char *value, struct byoc_options *o, struct byoc_error *err)
+{
+	size_t len = strlen(value);
+
+	if (len == 0 || len > 64 || !isalnum((unsigned char)value[0]) ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+		    len)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--name '%s' is not a valid name: give 1 to 64 letters, "
+				      "digits, '_', '.' or '-', starting with a letter or digit",
+				      value);
+	o->name = value;
+	return 0;
+}
+
+/* KEY=VALUE, KEY a shell variable's name; see environ(7). */
+static int add_env(const char *value, struct byoc_options *o, struct byoc_error *err)
+{
+	const char *eq = strchr(value, '=');
+	size_t key = eq ? (size_t)(eq - value) : 0;
+
+	if (!eq)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--env '%s' has no '=': give KEY=VALUE, such as -e LANG=C "
+				      "(an empty value is KEY=)",
+				      value);
+	if (key == 0 || (!isalpha((unsigned char)value[0]) && value[0] != '_') ||
+	    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != key)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--env '%s': the name before '=' must be letters, digits "
+				      "and '_', not starting with a digit",
+				      value);
+	if (o->n_env == BYOC_ENV_MAX)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--env: at most %d variables: put the rest in a file "
+				      "inside the rootfs",
+				      BYOC_ENV_MAX);
+	o->env[o->n_env++] = value;
 	return 0;
 }
 
@@ -176,6 +225,19 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 	case BYOC_OPT_SUBNET:
 		return named(s, byoc_net_parse_subnet(value, &o->subnet, &o->subnet_prefix, err),
 			     err);
+	case BYOC_OPT_NAME:
+		return check_name(value, o, err);
+	case BYOC_OPT_ENV:
+		return add_env(value, o, err);
+	case BYOC_OPT_WORKDIR:
+		if (value[0] != '/')
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--workdir '%s' is not an absolute path: give the "
+					      "directory inside the container from /, such as "
+					      "--workdir /tmp",
+					      value);
+		o->workdir = value;
+		return 0;
 	case BYOC_OPT_VERBOSE:
 		o->verbose = true;
 		return 0;
@@ -217,6 +279,11 @@ int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step
 		if (!s)
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 					      "unknown option '%s': see --help", arg);
+		if (!(allowed & s->id) && strcmp(s->step, "byoc") == 0)
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--%s is not part of step %s: it is an option of the "
+					      "full container, 'byoc run' (sudo make run)",
+					      s->name, step);
 		if (!(allowed & s->id))
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 					      "--%s is not part of step %s: it arrives in step %s",

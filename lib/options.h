@@ -29,6 +29,10 @@ enum byoc_option_id {
 	BYOC_OPT_STATE_DIR = 1u << 15,
 	BYOC_OPT_KEEP = 1u << 16,
 	BYOC_OPT_SUBNET = 1u << 17,
+	/* byoc run's own, as docker run names them. */
+	BYOC_OPT_NAME = 1u << 20,
+	BYOC_OPT_ENV = 1u << 21,
+	BYOC_OPT_WORKDIR = 1u << 22,
 };
 
 struct byoc_option_spec {
@@ -54,6 +58,9 @@ enum byoc_net { BYOC_NET_VETH = 0, BYOC_NET_NONE };
 /* The smallest --memory accepted, in bytes. */
 #define BYOC_MEMORY_FLOOR (6 << 20)
 
+/* At most this many -e/--env. */
+#define BYOC_ENV_MAX 64
+
 /* --cap-add ALL, --cap-drop ALL. */
 #define BYOC_CAPS_ALL UINT64_MAX
 
@@ -73,6 +80,13 @@ struct byoc_options {
 	enum byoc_net net;
 	uint32_t subnet;	/* --subnet's network address, host byte order */
 	unsigned subnet_prefix; /* its prefix length, 1..30 */
+	/* byoc run: the container's name (NULL: its id), KEY=VALUE pairs added
+	 * to its clean environment, and the directory its command starts in
+	 * (absolute, inside the container; NULL: /). */
+	const char *name;
+	const char *env[BYOC_ENV_MAX];
+	size_t n_env;
+	const char *workdir;
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */

@@ -181,6 +181,58 @@ int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
 	return gc_locked(root, rootfd, removed, arg, err);
 }
 
+/* Refuse `name` if a container under `rootfd` has it; dead ones are gone
+ * already (gc_locked() ran first), so whoever has it is running. */
+static int name_free(const char *root, int rootfd, const char *name, struct byoc_error *err)
+{
+	int fd = dup(rootfd);
+	struct dirent *e;
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return byoc_error_sys(err, errno, "opendir(%s)", root);
+	}
+	/* The dup shares its offset with rootfd, which gc_locked() has read
+	 * to the end. */
+	rewinddir(d);
+	while ((e = readdir(d))) {
+		char path[64], seen[80] = "";
+		_cleanup_close_ int nfd = -1;
+		ssize_t n;
+
+		if (!is_id(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/name", e->d_name);
+		nfd = openat(rootfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		n = nfd < 0 ? -1 : read(nfd, seen, sizeof(seen) - 1);
+		if (n > 0 && (seen[n] = '\0', strcmp(seen, name) == 0)) {
+			byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				       "--name %s: a running container (%s/%s) already has that "
+				       "name: choose another, or stop that one first",
+				       name, root, e->d_name);
+			closedir(d);
+			return -EEXIST;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+static int write_name(int dirfd, const char *path, const char *name, struct byoc_error *err)
+{
+	_cleanup_close_ int fd =
+		openat(dirfd, "name", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t len = strlen(name);
+
+	if (fd < 0)
+		return byoc_error_sys(err, errno, "open(%s/name)", path);
+	if (write(fd, name, len) != (ssize_t)len)
+		return byoc_error_sys(err, errno ? errno : EIO, "write(%s/name)", path);
+	return 0;
+}
+
 int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *err)
 {
 	_cleanup_close_ int rootfd = -1, lock = lock_root(st->root, &rootfd, err);
@@ -192,6 +244,8 @@ int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *
 	/* A clean-up that fails leaves the leftovers for the next one; it
 	 * must not stop this container from starting. */
 	gc_locked(st->root, rootfd, NULL, NULL, &(struct byoc_error){ 0 });
+	if (st->name && name_free(st->root, rootfd, st->name, err) < 0)
+		return -EEXIST;
 
 	snprintf(path, sizeof(path), "%s/%s", st->root, id);
 	if (BYOC_SYS(err, mkdirat(rootfd, id, 0700), "mkdir(%s)", path) < 0)
@@ -208,6 +262,8 @@ int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *
 	st->cgroups_fd = openat(dirfd, "cgroups", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (st->cgroups_fd < 0)
 		return byoc_error_sys(err, errno, "open(%s/cgroups)", path);
+	if (st->name && write_name(dirfd, path, st->name, err) < 0)
+		return -1;
 	return 0;
 }
 

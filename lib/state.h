@@ -5,7 +5,8 @@
  *   lock     a file its runtime holds an flock(2) on for its whole life; the
  *            kernel drops the lock when the runtime dies, however it dies;
  *   cgroups  the container's cgroup directories, one a line, each written
- *            before it is created.
+ *            before it is created;
+ *   name     the container's --name, if it was given one (byoc run).
  * Later steps keep more there (an overlay's upper and work directories, a
  * network address); whatever they add, the clean-up removes the directory's
  * whole tree, never crossing into a mount.
@@ -24,6 +25,7 @@
 
 struct byoc_state {
 	const char *root; /* /run/byoc; byoc_state_defaults() sets it */
+	const char *name; /* --name, or NULL */
 	char dir[4096];	  /* <root>/<id>, "" until created */
 	int lock_fd;	  /* holds the lock; -1 when none */
 	int cgroups_fd;	  /* appends to <dir>/cgroups; -1 when none */
@@ -42,7 +44,10 @@ int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
 		  struct byoc_error *err);
 
 /* Clean up after dead containers, then create <root>/<id> and take its lock.
- * All fds are close-on-exec: the container never holds the lock. */
+ * With st->name set, refuse (status 125) a name that a running container
+ * already has, and record it: both under <root>/.lock, so two runtimes never
+ * take the same name. All fds are close-on-exec: the container never holds
+ * the lock. */
 int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *err);
 
 /* Claim something that containers must not share (an address, a link

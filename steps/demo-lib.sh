@@ -1,5 +1,6 @@
 # Shared by the steps' demonstrations (steps/NN-name/demo.sh); sourced, not run.
-# The caller sets `bin`, the step's binary.
+# The caller sets `bin`, the step's binary, and may set `bin_args`, words that
+# go before the options (byoc's subcommand, `run`).
 
 if [ -t 1 ]; then bold=$'\e[1m' off=$'\e[0m'; else bold="" off=""; fi
 
@@ -10,13 +11,13 @@ say() { printf '\n%s== %s%s\n' "$bold" "$*" "$off"; }
 inside() {
 	local script=${*: -1} opts=${*:1:$#-1}
 	printf '[container%s]$ %s\n' "${opts:+ started with $opts}" "$script"
-	"$bin" "${@:1:$#-1}" -- /bin/sh -c "$script" 2>&1 | sed 's/^/  /'
+	"$bin" ${bin_args[@]+"${bin_args[@]}"} "${@:1:$#-1}" -- /bin/sh -c "$script" 2>&1 | sed 's/^/  /'
 }
 
 # Stop, with the lesson's pointer, unless the container's / is the rootfs.
 require_rootfs() { # require_rootfs STEP FILE FUNCTION
 	local said
-	said=$("$bin" -- /bin/sh -c '[ -e /etc/byoc-rootfs ]' 2>&1) && return 0
+	said=$("$bin" ${bin_args[@]+"${bin_args[@]}"} -- /bin/sh -c '[ -e /etc/byoc-rootfs ]' 2>&1) && return 0
 	[ -n "$said" ] && printf 'The runtime said:\n  %s\n' "$said"
 	echo "The command did not run inside the lab's rootfs: $3 in exercises/$1/$2"
 	echo "is still a TODO. Read steps/$1/README.md, \"Your task\", and run 'sudo make step-${1%%-*}' again."
@@ -29,7 +30,7 @@ require_rootfs() { # require_rootfs STEP FILE FUNCTION
 # it finish, and show the rest of its output.
 with_container() {
 	local fn=${*: -1} script=${*: -2:1} pid line ready=""
-	coproc CONTAINER { exec "$bin" "${@:1:$#-2}" -- /bin/sh -c "$script; echo ready; read line" 2>&1; }
+	coproc CONTAINER { exec "$bin" ${bin_args[@]+"${bin_args[@]}"} "${@:1:$#-2}" -- /bin/sh -c "$script; echo ready; read line" 2>&1; }
 	# bash closes and forgets these once the coproc ends: keep copies. `runtime`
 	# is for FUNCTION.
 	local out in status

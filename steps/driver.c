@@ -18,13 +18,18 @@ static unsigned allowed(const struct byoc_step *step)
 static void usage(FILE *f, const char *prog, const struct byoc_step *step)
 {
 	fprintf(f, "Usage: %s [OPTION...] [--] [COMMAND [ARG...]]\n", prog);
-	fprintf(f, "Run COMMAND (default: /bin/sh) in the container of step %s.\n\n", step->name);
+	if (step->summary)
+		fprintf(f, "%s\n\n", step->summary);
+	else
+		fprintf(f, "Run COMMAND (default: /bin/sh) in the container of step %s.\n\n",
+			step->name);
 	for (const struct byoc_option_spec *s = byoc_option_table; s->name; s++) {
 		char left[40];
 		if (!(allowed(step) & s->id))
 			continue;
 		if (s->short_name)
-			snprintf(left, sizeof(left), "-%c, --%s", s->short_name, s->name);
+			snprintf(left, sizeof(left), "-%c, --%s%s%s", s->short_name, s->name,
+				 s->arg ? " " : "", s->arg ? s->arg : "");
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", s->name, s->arg ? " " : "",
 				 s->arg ? s->arg : "");
@@ -71,7 +76,9 @@ static void print_kept(const char *prog, const struct byoc_container *c)
 int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 {
 	static char *default_command[] = { "/bin/sh", NULL };
-	const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	const char *prog = step->prog		   ? step->prog
+			   : strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+						   : argv[0];
 	struct byoc_error err = { 0 };
 	struct byoc_options opts;
 	struct byoc_container c;

@@ -13,7 +13,12 @@
 #endif
 
 struct byoc_step {
-	const char *name;			/* "01-chroot" */
+	const char *name; /* "01-chroot" */
+	/* byoc run's: the program's name in messages ("byoc run") and the
+	 * help's first line; NULL for a step (argv[0], "the container of step
+	 * NAME"). */
+	const char *prog;
+	const char *summary;
 	unsigned options;			/* enum byoc_option_id mask */
 	const struct byoc_stage *const *stages; /* steps 1..N, in order */
 	size_t n_stages;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 const char *h_bin;
+const char *h_bin_arg;
 const char *h_rootfs;
 char h_tmp[256];
 
@@ -253,6 +254,8 @@ static void container_argv(const char **argv, size_t max, char **full, const cha
 			 "outside the lab rootfs' >&2; exit %d; }\n%s",
 			 H_OUTSIDE_ROOTFS, script);
 	argv[n++] = h_bin;
+	if (h_bin_arg)
+		argv[n++] = h_bin_arg;
 	for (; opts && *opts && n < max - 8; opts++)
 		argv[n++] = *opts;
 	argv[n++] = "--";

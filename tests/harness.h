@@ -17,6 +17,9 @@ void h_register(struct h_suite *s, const char **step);
 /* Set by the runner: the binary under test, the lab's rootfs, and a fresh
  * directory on the host, outside the rootfs, removed after each test. */
 extern const char *h_bin;
+/* A word that goes right after h_bin, before the options: "run" for byoc
+ * (runner --bin-arg run); NULL for a step's binary. */
+extern const char *h_bin_arg;
 extern const char *h_rootfs;
 extern char h_tmp[];
 

@@ -176,6 +176,7 @@ int main(int argc, char **argv)
 		{ "xml", required_argument, NULL, 'x' },
 		{ "tap", required_argument, NULL, 't' },
 		{ "expect-fail", no_argument, NULL, 'e' },
+		{ "bin-arg", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *impl = "", *json = NULL, *xml = NULL, *tap = NULL, *step = "?";
@@ -205,6 +206,9 @@ int main(int argc, char **argv)
 		case 'e':
 			expect_fail = true;
 			break;
+		case 'a':
+			h_bin_arg = optarg;
+			break;
 		default:
 			return 2;
 		}
@@ -212,7 +216,8 @@ int main(int argc, char **argv)
 	if (!h_bin || !h_rootfs) {
 		fprintf(stderr,
 			"usage: %s --bin STEP_BINARY --rootfs DIR [--impl NAME] "
-			"[--json FILE] [--xml FILE] [--tap FILE] [--expect-fail]\n",
+			"[--json FILE] [--xml FILE] [--tap FILE] [--expect-fail] [--bin-arg "
+			"WORD]\n",
 			argv[0]);
 		return 2;
 	}

@@ -125,6 +125,8 @@ static void run_special(struct h_run *r, const char *const *args, int closed, vo
 	int ws = 0;
 
 	argv[n++] = h_bin;
+	if (h_bin_arg)
+		argv[n++] = h_bin_arg;
 	for (; *args && n < 31; args++)
 		argv[n++] = *args;
 	argv[n] = NULL;
@@ -297,8 +299,14 @@ static char *state_dirs(void)
 
 START_TEST(test_runtime_killed_runtimes_leave_nothing)
 {
-	const char *argv[] = { h_bin, "--memory", "64M", "--pids", "32",
-			       "--",  "/bin/sh",  "-c",	 "read x", NULL };
+	static const char *const tail[] = { "--memory", "64M", "--pids", "32", "--",
+					    "/bin/sh",	"-c",  "read x", NULL };
+	const char *argv[12] = { h_bin };
+	size_t n = 1;
+	if (h_bin_arg)
+		argv[n++] = h_bin_arg;
+	for (size_t i = 0; tail[i]; i++)
+		argv[n++] = tail[i];
 	char *before = h_leak_snapshot();
 	unsigned seed;
 
@@ -436,7 +444,7 @@ static void open_extra(void)
 	}
 }
 
-/* Run one row: `input` is "byoc ARG..." with words split at spaces; "$ROOT"
+/* Run one row: `input` is "byoc SUBCOMMAND ARG..." with words split at spaces; "$ROOT"
  * is the fixture rootfs, "$TMP" the test's directory; "N<&-" or "N>&-"
  * closes fd N, and "N</path" opens a path on fd N first. */
 static void run_row(const char *input, struct h_run *r, const char *root)
@@ -469,7 +477,11 @@ static void run_row(const char *input, struct h_run *r, const char *root)
 		args[nargs++] = w;
 	}
 	args[nargs] = NULL;
+	/* A row spells byoc's whole command line, `run` and all. */
+	const char *bin_arg = h_bin_arg;
+	h_bin_arg = NULL;
 	run_special(r, args, closed, extra_fd >= 0 ? open_extra : NULL);
+	h_bin_arg = bin_arg;
 	free(copy);
 }
 

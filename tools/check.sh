@@ -44,10 +44,11 @@ for step in $steps; do
 		"$(suite "$step")" --bin "build/exercises/step-$n" --rootfs "$rootfs" --impl exercises --expect-fail
 done
 prove "exercises/ is what solutions/ generates" make --no-print-directory -s check-exercises
-# README's table holds for the last step's binary, which takes every option.
-last=$(tail -n 1 <<<"$all_steps")
+# README's table holds for byoc, the full container, which takes every option.
 prove "the runtime's own tests pass (fds, stdio, --init, set-up deaths, stale state, README's table)" \
-	build/tests/suite-runtime --bin "build/solutions/step-${last%%-*}" --rootfs "$rootfs" --impl solutions
+	build/tests/suite-runtime --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
+prove "byoc run end to end: every isolation from outside, --name, -e, -w, gc, version" \
+	build/tests/suite-byoc-run --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
 prove "soak: 200 runs back to back and 10 at once, nothing left" \
 	tools/soak.sh build/solutions/step-04 200 10
 prove "every mutant of tests/mutants/ loses points (a realistic wrong solution)" \

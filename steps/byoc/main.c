@@ -1,0 +1,88 @@
+/* byoc: the lab's finished runtime, every step's stage in one container.
+ *   byoc run [OPTION...] [--] [COMMAND [ARG...]]
+ *   byoc gc | version | --help
+ * Built from the stages of IMPL (`sudo make run IMPL=exercises`: all of
+ * them the student's own). */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "driver.h"
+#include "gc.h"
+#include "stages.h"
+
+#ifndef BYOC_VERSION
+#define BYOC_VERSION "unknown"
+#endif
+
+/* In the steps' order, as step 07 has them: 03's pivot_root supersedes 01's
+ * chroot and pivots into 05's overlay, so the overlay comes first; the caps
+ * stage comes last, after the stages that mount, pivot and configure the
+ * network with the capabilities it drops. */
+static const struct byoc_stage *const stages[] = { &byoc_stage_chroot,	&byoc_stage_pidns,
+						   &byoc_stage_overlay, &byoc_stage_mount,
+						   &byoc_stage_cgroups, &byoc_stage_net,
+						   &byoc_stage_caps };
+
+/* Every namespace the steps teach, each from IMPL's own stage. */
+static const struct byoc_ns_need needs[] = {
+	BYOC_NEEDS_PIDNS(BYOC_IMPL),
+	BYOC_NEEDS_MOUNT(BYOC_IMPL),
+	BYOC_NEEDS_NET(BYOC_IMPL),
+};
+
+static const struct byoc_step run = {
+	.name = "byoc",
+	.prog = "byoc run",
+	.summary = "Run COMMAND (default: /bin/sh) in the full container: the stages of every "
+		   "step,\nbuilt from " BYOC_IMPL "/.",
+	.options = BYOC_OPTS_07 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
+	.stages = stages,
+	.n_stages = sizeof(stages) / sizeof(stages[0]),
+	.needs = needs,
+	.n_needs = sizeof(needs) / sizeof(needs[0]),
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: byoc COMMAND\n"
+		   "The lab's container runtime, built from " BYOC_IMPL "/.\n\n"
+		   "Commands:\n"
+		   "  run [OPTION...] [--] [CMD [ARG...]]  run CMD in a new container "
+		   "(byoc run --help)\n"
+		   "  gc                                   remove what killed runtimes left "
+		   "behind\n"
+		   "  version                              print the version\n"
+		   "  --help                               show this help\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		usage(stderr);
+		fprintf(stderr, "byoc: no command given: try 'byoc run -- /bin/sh'\n");
+		return 125;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return byoc_step_main(&run, argc - 1, argv + 1);
+	if (strcmp(cmd, "gc") == 0 && argc == 2)
+		return byoc_gc_main("byoc gc");
+	if (strcmp(cmd, "version") == 0 && argc == 2) {
+		printf("byoc %s (stages from %s/)\n", BYOC_VERSION, BYOC_IMPL);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "gc") == 0 || strcmp(cmd, "version") == 0) {
+		fprintf(stderr, "byoc %s: takes no arguments: run 'byoc %s'\n", cmd, cmd);
+		return 125;
+	}
+	fprintf(stderr, "byoc: unknown command '%s': give run, gc or version (see byoc --help)\n",
+		cmd);
+	return 125;
+}
