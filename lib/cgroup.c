@@ -290,6 +290,23 @@ static int missing_controller(unsigned missing, const struct byoc_cgroup *cg,
  * removes an empty lab parent by hand, the next runtime still finds it. */
 #define LAB_RECORD "trusted.byoc.enabled_at_root"
 
+/* v2 has one tree: the container's cgroup is byoc-<id> under `parent`, one
+ * directory that every controller shares. */
+static int v2_make_leaf(struct byoc_cgroup *cg, const char *parent, const char *id,
+			struct byoc_error *err)
+{
+	for (int i = 0; i < BYOC_CG_COUNT; i++)
+		if (snprintf(cg->dir[i], sizeof(cg->dir[i]), "%s/byoc-%s", parent, id) >=
+		    (int)sizeof(cg->dir[i]))
+			return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", parent);
+	if (make_dir(cg, cg->dir[0], err) < 0) {
+		memset(cg->dir, 0, sizeof(cg->dir));
+		return -1;
+	}
+	cg->created[0] = true;
+	return 0;
+}
+
 /* Create <root>/byoc/byoc-<id> (the lab parent, as docker's cgroupfs driver
  * uses /sys/fs/cgroup/docker), enabling at the root what it lacks. Holds
  * flock(2) on the root's directory meanwhile, as byoc_cgroup_destroy() does
@@ -329,16 +346,7 @@ static int v2_lab_parent(struct byoc_cgroup *cg, const char *id, unsigned wanted
 	v2_offered(parent, wanted, to_enable, sizeof(to_enable));
 	if (enable_controllers(parent, to_enable, err) < 0)
 		return -1;
-	for (int i = 0; i < BYOC_CG_COUNT; i++)
-		if (snprintf(cg->dir[i], sizeof(cg->dir[i]), "%s/byoc-%s", parent, id) >=
-		    (int)sizeof(cg->dir[i]))
-			return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", parent);
-	if (make_dir(cg, cg->dir[0], err) < 0) {
-		memset(cg->dir, 0, sizeof(cg->dir));
-		return -1;
-	}
-	cg->created[0] = true;
-	return 0;
+	return v2_make_leaf(cg, parent, id, err);
 }
 
 /* Under the lock of v2_lab_parent(): remove the lab parent if no container
@@ -404,16 +412,7 @@ static int v2_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, un
 	}
 	if (r < 0)
 		return r;
-	for (int i = 0; i < BYOC_CG_COUNT; i++)
-		if (snprintf(cg->dir[i], sizeof(cg->dir[i]), "%s/byoc-%s", parent, id) >=
-		    (int)sizeof(cg->dir[i]))
-			return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", parent);
-	if (make_dir(cg, cg->dir[0], err) < 0) {
-		memset(cg->dir, 0, sizeof(cg->dir));
-		return -1;
-	}
-	cg->created[0] = true;
-	return 0;
+	return v2_make_leaf(cg, parent, id, err);
 }
 
 static int v1_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
