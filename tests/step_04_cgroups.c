@@ -277,8 +277,11 @@ START_TEST(test_cgroup_cpu_quota_throttles)
 	double used = v2 ? h_cgroup_read(child, "cpu", "cpu.stat", "usage_usec") / 1e6
 			 : h_cgroup_read(child, "cpuacct", "cpuacct.usage", NULL) / 1e9;
 	h_finish(&p, &r);
-	ck_assert_msg(used > 0.05 && used <= 0.35,
-		      "expected about 0.25 s of CPU time (at most 0.35 s; without the limit it "
+	/* The cgroup also pays for the container's set-up and shell, which a
+	 * slow machine (an emulated one, a sanitized runtime) makes longer:
+	 * accept up to halfway between the limit and no limit. */
+	ck_assert_msg(used > 0.05 && used <= 0.5,
+		      "expected about 0.25 s of CPU time (at most 0.5 s; without the limit it "
 		      "would be 1 s) by the cgroup's %s; saw %.3f s (%.*s)",
 		      v2 ? "cpu.stat" : "cpuacct.usage", used, (int)strcspn(r.out, "\n"), r.out);
 	h_run_free(&r);
