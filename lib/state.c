@@ -106,19 +106,34 @@ static bool remove_cgroups(int dirfd, byoc_state_removed_fn removed, void *arg)
 	return all_gone;
 }
 
+/* A listing of the state root from its start. The dup shares its offset with
+ * rootfd, which an earlier listing may have read to the end. NULL with `err`
+ * filled on failure. */
+static DIR *state_opendir(const char *root, int rootfd, struct byoc_error *err)
+{
+	int fd = dup(rootfd);
+	DIR *d;
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		byoc_error_sys(err, errno, "opendir(%s)", root);
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
+}
+
 /* The clean-up proper, with <root>/.lock held exclusively. */
 static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed, void *arg,
 		     struct byoc_error *err)
 {
-	int count = 0, fd = dup(rootfd);
+	int count = 0;
 	struct dirent *e;
-	DIR *d;
+	DIR *d = state_opendir(root, rootfd, err);
 
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return byoc_error_sys(err, errno, "opendir(%s)", root);
-	}
+	if (!d)
+		return -1;
 	while ((e = readdir(d))) {
 		_cleanup_close_ int dirfd = -1, lockfd = -1;
 		char path[4200];
@@ -185,18 +200,11 @@ int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
  * already (gc_locked() ran first), so whoever has it is running. */
 static int name_free(const char *root, int rootfd, const char *name, struct byoc_error *err)
 {
-	int fd = dup(rootfd);
 	struct dirent *e;
-	DIR *d;
+	DIR *d = state_opendir(root, rootfd, err);
 
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return byoc_error_sys(err, errno, "opendir(%s)", root);
-	}
-	/* The dup shares its offset with rootfd, which gc_locked() has read
-	 * to the end. */
-	rewinddir(d);
+	if (!d)
+		return -1;
 	while ((e = readdir(d))) {
 		char path[64], seen[80] = "";
 		_cleanup_close_ int nfd = -1;
