@@ -38,6 +38,10 @@ CPPFLAGS := -Ilib -Isteps -DBYOC_IMPL='"$(IMPL)"' -DBYOC_DEFAULT_ROOTFS='"$(ROOT
 EXERCISE_CFLAGS := -Wno-unused-parameter -Wno-unused-variable -Wno-unused-but-set-variable \
 	-Wno-unused-function
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+# The runtimes bind every library symbol at start (-z now), before clone():
+# the container's process then never resolves one lazily, each of which would
+# be a copy-on-write fault of its own.
+RUNTIME_LDFLAGS := -Wl,-z,now
 CAP_LIBS = $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 # libmnl: netlink messages for step 06 (lib/netlink.c).
 MNL_LIBS = $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
@@ -46,7 +50,7 @@ MNL_LIBS = $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 # line of system calls (tools/bench/floor.c).
 $(BUILD)/bench/floor: tools/bench/floor.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) $(RUNTIME_LDFLAGS) -o $@ $<
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS = $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS))
@@ -75,7 +79,7 @@ stage_objs = $(patsubst %.c,$(OUT)/%.o,\
 
 define step_rules
 $(OUT)/step-$(call num,$(1)): $(OUT)/steps/$(1)/main.o $(OUT)/steps/driver.o $(call stage_objs,$(1)) $(LIB_OBJS)
-	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $$@ $$^ $$(CAP_LIBS) $$(MNL_LIBS)
+	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) $$(RUNTIME_LDFLAGS) -o $$@ $$^ $$(CAP_LIBS) $$(MNL_LIBS)
 endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
@@ -88,7 +92,7 @@ BYOC_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknow
 $(OUT)/steps/byoc/main.o: CPPFLAGS += -Itools -DBYOC_VERSION='"$(BYOC_VERSION)"'
 $(OUT)/byoc: $(OUT)/steps/byoc/main.o $(OUT)/steps/driver.o $(OUT)/tools/gc.o \
 		$(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/[0-9][0-9]-*/*.c)) $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 SELECTED_BINS := $(foreach s,$(SELECTED),$(OUT)/step-$(call num,$(s)))
 
 # The suites observe the runtime from outside; they are never sanitized.
@@ -163,7 +167,7 @@ $(BUILD)/layers/.app-built: rootfs/app-layer.sh $(BUILD)/layers-progs/hello
 
 # make clean-host: the runtime's clean-up of dead containers, on demand.
 $(OUT)/clean-host: $(OUT)/tools/clean-host.o $(OUT)/tools/gc.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 
 $(BUILD)/caps: tools/caps.c
 	@mkdir -p $(@D)

@@ -79,20 +79,48 @@ static bool has_word(const char *list, const char *word, const char *seps)
 	return false;
 }
 
-/* This process's cgroup path for a v1 controller, or (controller NULL) in
- * the v2 tree, from /proc/self/cgroup: "ID:controllers:/path" per line. */
-static int self_path(const struct byoc_cgroup *cg, const char *controller, char *out, size_t len)
+/* The whole of a small file (/proc/self/cgroup, mountinfo) in a buffer the
+ * caller frees, or NULL. */
+static char *slurp(const char *path)
 {
-	_cleanup_fclose_ FILE *f = fopen(cg->self, "re");
-	char line[4096];
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char *text = NULL;
+	size_t cap = 0;
 
-	while (f && fgets(line, sizeof(line), f)) {
+	if (!f || getdelim(&text, &cap, '\0', f) < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The next line of `*text`, NUL-terminated in place, or NULL at the end. */
+static char *next_line(char **text)
+{
+	char *line = *text;
+
+	if (!line || !*line)
+		return NULL;
+	*text = line + strcspn(line, "\n");
+	if (**text)
+		*(*text)++ = '\0';
+	return line;
+}
+
+/* This process's cgroup path for a v1 controller, or (controller NULL) in
+ * the v2 tree, from `self`, the text of /proc/self/cgroup:
+ * "ID:controllers:/path" per line. */
+static int self_path(const char *self, const char *controller, char *out, size_t len)
+{
+	_cleanup_free_ char *copy = self ? strdup(self) : NULL;
+	char *rest = copy, *line;
+
+	while ((line = next_line(&rest))) {
 		char *ctls = strchr(line, ':'), *path = ctls ? strchr(ctls + 1, ':') : NULL;
 		if (!path)
 			continue;
 		*path++ = '\0';
 		*ctls++ = '\0';
-		path[strcspn(path, "\n")] = '\0';
 		if (controller ? has_word(ctls, controller, ",")
 			       : strcmp(line, "0") == 0 && !*ctls) {
 			snprintf(out, len, "%s", strcmp(path, "/") == 0 ? "" : path);
@@ -103,14 +131,14 @@ static int self_path(const struct byoc_cgroup *cg, const char *controller, char 
 }
 
 /* The mount point of the v1 hierarchy that holds `controller`, from the
- * super options of the cgroup mounts in mountinfo(5). */
-static int v1_mount_point(const struct byoc_cgroup *cg, const char *controller, char *out,
-			  size_t len)
+ * super options of the cgroup mounts in `mountinfo`, the text of
+ * mountinfo(5). */
+static int v1_mount_point(const char *mountinfo, const char *controller, char *out, size_t len)
 {
-	_cleanup_fclose_ FILE *f = fopen(cg->mountinfo, "re");
-	char line[4096];
+	_cleanup_free_ char *copy = mountinfo ? strdup(mountinfo) : NULL;
+	char *rest = copy, *line;
 
-	while (f && fgets(line, sizeof(line), f)) {
+	while ((line = next_line(&rest))) {
 		char point[4096], type[64], opts[1024];
 		const char *sep = strstr(line, " - ");
 		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
@@ -165,8 +193,11 @@ static int write_file(const char *path, const char *value, struct byoc_error *er
  * directory that no journal names. */
 static int make_dir(const struct byoc_cgroup *cg, const char *dir, struct byoc_error *err)
 {
-	if (cg->journal_fd >= 0 && dprintf(cg->journal_fd, "%s\n", dir) < 0)
-		return byoc_error_sys(err, errno, "write(state cgroups, %s)", dir);
+	char line[4200];
+	int len = snprintf(line, sizeof(line), "%s\n", dir);
+
+	if (cg->journal_fd >= 0 && write(cg->journal_fd, line, (size_t)len) != len)
+		return byoc_error_sys(err, errno ? errno : EIO, "write(state cgroups, %s)", dir);
 	return BYOC_SYS(err, mkdir(dir, 0755), "mkdir(%s)", dir);
 }
 
@@ -389,11 +420,12 @@ static void v2_lab_parent_remove(struct byoc_cgroup *cg)
 static int v2_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
 		     struct byoc_error *err)
 {
+	_cleanup_free_ char *self = slurp(cg->self);
 	char own[4096], parent[4096], to_enable[256];
 	unsigned have, lacking;
 	int r;
 
-	if (self_path(cg, NULL, own, sizeof(own)) < 0)
+	if (self_path(self, NULL, own, sizeof(own)) < 0)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "no cgroup v2 line in %s", cg->self);
 	if (!own[0])
 		return v2_lab_parent(cg, id, wanted, required, err);
@@ -418,14 +450,15 @@ static int v2_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, un
 static int v1_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
 		     struct byoc_error *err)
 {
+	_cleanup_free_ char *mountinfo = slurp(cg->mountinfo), *self = slurp(cg->self);
 	unsigned missing = 0;
 
 	for (int i = 0; i < BYOC_CG_COUNT; i++) {
 		char mount[4096], own[4096];
 		if (!(wanted & BYOC_CG_BIT(i)))
 			continue;
-		if (v1_mount_point(cg, byoc_controller_names[i], mount, sizeof(mount)) < 0 ||
-		    self_path(cg, byoc_controller_names[i], own, sizeof(own)) < 0) {
+		if (v1_mount_point(mountinfo, byoc_controller_names[i], mount, sizeof(mount)) < 0 ||
+		    self_path(self, byoc_controller_names[i], own, sizeof(own)) < 0) {
 			missing |= BYOC_CG_BIT(i) & required;
 			continue;
 		}
@@ -526,9 +559,14 @@ void byoc_cgroup_destroy(struct byoc_cgroup *cg)
 	for (int i = 0; i < BYOC_CG_COUNT; i++) {
 		if (!cg->created[i])
 			continue;
-		kill_all(cg->dir[i]);
 		byoc_log("rmdir(%s)", cg->dir[i]);
-		remove_dir(cg->dir[i]);
+		/* Empty already, on the normal path: one rmdir(). */
+		if (rmdir(cg->dir[i]) < 0 && errno == EBUSY) {
+			kill_all(cg->dir[i]);
+			remove_dir(cg->dir[i]);
+		} else if (errno != ENOENT && access(cg->dir[i], F_OK) == 0) {
+			byoc_log("rmdir(%s): %s", cg->dir[i], strerror(errno));
+		}
 		cg->created[i] = false;
 	}
 	if (cg->under_lab_parent) {

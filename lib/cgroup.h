@@ -39,7 +39,7 @@ struct byoc_cgroup {
 	bool created[BYOC_CG_COUNT];
 	bool under_lab_parent; /* v2: placed in <root>/byoc, not beneath our own cgroup */
 	/* Where each directory is written down before it is made (the state
-	 * directory's "cgroups", see state.h), or -1. */
+	 * directory's "journal", see state.h), or -1. */
 	int journal_fd;
 };
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -233,12 +234,19 @@ static _Noreturn void child_fail(int fd, struct byoc_error *err)
 	_exit(err->status ? err->status : BYOC_EXIT_RUNTIME);
 }
 
-/* Tell the parent which stage the child enters, so that it can name it if
- * the child dies there. A note is a stage's name, shorter than a struct
- * byoc_error, which is how the parent tells the two apart. */
+/* Which stage the child is in, for the parent to name if the child dies
+ * there: a page the two share (MAP_SHARED, made before clone()), so that a
+ * note costs no system call and wakes nobody. */
+struct child_notes {
+	char stage[sizeof(((struct byoc_error *)0)->stage)];
+};
+static struct child_notes *notes;
+
 static void child_note(int fd, const char *stage)
 {
-	send(fd, stage, strlen(stage) + 1, MSG_NOSIGNAL);
+	(void)fd;
+	if (notes)
+		snprintf(notes->stage, sizeof(notes->stage), "%s", stage);
 }
 
 static _Noreturn void child_fail_in(int fd, struct byoc_error *err, const char *stage)
@@ -426,20 +434,16 @@ static int died_before_exec(struct byoc_container *c, const char *stage, struct 
 	return -EINVAL;
 }
 
-/* Read the child's notes until a failure report, or EOF: the sync socket is
- * close-on-exec, so EOF means that execve() succeeded or that the child
- * died; the last note says which, and where. Returns 0 once the command
- * runs. */
+/* Wait for a failure report, or EOF: the sync socket is close-on-exec, so
+ * EOF means that execve() succeeded or that the child died; the last note
+ * says which, and where. Returns 0 once the command runs. */
 static int await_exec(struct byoc_container *c, int fd, struct byoc_error *err)
 {
-	char stage[sizeof(err->stage)] = "lifecycle";
+	char stage[sizeof(err->stage)];
 
 	for (;;) {
-		union {
-			struct byoc_error report;
-			char note[sizeof(struct byoc_error)];
-		} m;
-		ssize_t got = recv(fd, &m, sizeof(m), 0);
+		struct byoc_error report;
+		ssize_t got = recv(fd, &report, sizeof(report), 0);
 
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -448,15 +452,15 @@ static int await_exec(struct byoc_container *c, int fd, struct byoc_error *err)
 			reap(c->pid, true);
 			return r;
 		}
-		if (got == (ssize_t)sizeof(m.report)) {
-			*err = m.report;
+		if (got == (ssize_t)sizeof(report)) {
+			*err = report;
 			reap(c->pid, false);
 			return -EINVAL;
 		}
 		if (got == 0)
 			break;
-		snprintf(stage, sizeof(stage), "%.*s", (int)got, m.note);
 	}
+	snprintf(stage, sizeof(stage), "%s", notes->stage[0] ? notes->stage : "lifecycle");
 	if (strcmp(stage, "exec") == 0)
 		return 0;
 	return died_before_exec(c, stage, err);
@@ -496,7 +500,7 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 		goto out; /* --name taken: bad input, not a stage's failure */
 	if (r < 0)
 		goto out_stage_lifecycle;
-	c->cgroup.journal_fd = c->state.cgroups_fd;
+	c->cgroup.journal_fd = c->state.journal_fd;
 
 	for (; started < count; started++) {
 		const struct byoc_stage *s = list[started];
@@ -514,6 +518,14 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	if (r < 0)
 		goto out_stage_lifecycle;
 	parent_fd = fds[0];
+	notes = mmap(NULL, sizeof(*notes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		     0);
+	if (notes == MAP_FAILED) {
+		notes = NULL;
+		r = byoc_error_sys(err, errno, "mmap(notes)");
+		close(fds[1]);
+		goto out_stage_lifecycle;
+	}
 
 	byoc_log("clone3(flags=%#lx)", flags);
 	c->pid = clone_child(flags);
@@ -557,6 +569,10 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 out_stage_lifecycle:
 	fill_stage(err, "lifecycle");
 out:
+	if (notes) {
+		munmap(notes, sizeof(*notes));
+		notes = NULL;
+	}
 	/* Cleanup runs in reverse order on every path, success or failure. */
 	while (started-- > 0) {
 		if (list[started]->cleanup) {

@@ -95,7 +95,7 @@ static bool in_use_here(const struct lease_req *q, uint32_t block, const char *l
 	return link && if_nametoindex(link) != 0;
 }
 
-/* A net file: "BLOCK LINK NETNS_INODE\n". */
+/* A journal's net record: "BLOCK LINK NETNS_INODE". */
 static bool taken_by(char *const *taken, size_t n, const char *block, const char *link)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -264,8 +264,8 @@ void byoc_net_release(struct byoc_net_ctx *n)
 
 bool byoc_net_gc(int dirfd, char *link)
 {
-	_cleanup_close_ int fd = openat(dirfd, "net", O_RDONLY | O_CLOEXEC);
-	char buf[256], block[32], nlbuf[BYOC_NL_BUF];
+	_cleanup_close_ int fd = openat(dirfd, "journal", O_RDONLY | O_CLOEXEC);
+	char buf[8192], block[32], nlbuf[BYOC_NL_BUF], *rec;
 	struct byoc_nl nl = { 0 };
 	struct byoc_error err = { 0 };
 	unsigned long ino;
@@ -277,7 +277,8 @@ bool byoc_net_gc(int dirfd, char *link)
 	if (fd < 0 || (got = read(fd, buf, sizeof(buf) - 1)) <= 0)
 		return false;
 	buf[got] = '\0';
-	if (sscanf(buf, "%31s %15s %lu", block, link, &ino) != 3 || strncmp(link, "byoc", 4) ||
+	rec = byoc_state_record(buf, "net");
+	if (!rec || sscanf(rec, "%31s %15s %lu", block, link, &ino) != 3 || strncmp(link, "byoc", 4) ||
 	    stat("/proc/self/ns/net", &ns) < 0 || ns.st_ino != ino)
 		return false;
 	if (byoc_nl_open(&nl, &err) < 0)

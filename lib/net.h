@@ -39,8 +39,8 @@ const char *byoc_net_ntoa(uint32_t addr, char *buf);
 
 /* Lease the lowest free /30 of the subnet and the lowest free name byocN
  * among the containers alive (under the state root's lock), skipping those
- * the runtime's network namespace already has, and record them in
- * <state>/net. */
+ * the runtime's network namespace already has, and record them in the
+ * state directory's journal ("net BLOCK LINK NETNS_INODE"). */
 int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subnet, unsigned prefix,
 		   struct byoc_error *err);
 
@@ -58,7 +58,7 @@ int byoc_net_etc_mount(const struct byoc_net_ctx *n, struct byoc_error *err);
 void byoc_net_release(struct byoc_net_ctx *n);
 
 /* For the clean-up of a dead container (lib/state.c): delete the host end
- * named in the state directory `dirfd`'s net file, if this process is in the
+ * named in the state directory `dirfd`'s journal, if this process is in the
  * network namespace that made it. Returns whether it deleted one, and names
  * it in `link` (16 bytes). */
 bool byoc_net_gc(int dirfd, char *link);

@@ -21,7 +21,7 @@ void byoc_state_defaults(struct byoc_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->root = "/run/byoc";
-	st->lock_fd = st->cgroups_fd = -1;
+	st->journal_fd = -1;
 }
 
 /* A container's id: 12 lowercase hex digits (byoc_container_init()). */
@@ -32,7 +32,9 @@ static bool is_id(const char *name)
 
 /* Remove `name` under `dirfd` and everything below it, never stepping onto
  * another file system (a mount left inside stays, and so does its parent).
- * `dev` is the file system to stay on; 0 takes the one `name` is on. */
+ * `dev` is the file system to stay on; 0 takes the one `name` is on. An
+ * empty directory goes with one rmdir(), a file with one unlink(): the walk
+ * opens only directories that still hold something. */
 static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
 {
 	struct stat st;
@@ -40,10 +42,14 @@ static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
 	int fd, r = 0;
 	DIR *d;
 
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
+	if (errno == ENOTDIR)
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return -errno; /* EBUSY: a mount point */
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
 	if ((dev && st.st_dev != dev) || depth > 32)
 		return -EBUSY;
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -52,9 +58,14 @@ static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
 			close(fd);
 		return -errno;
 	}
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) /* a file: no need to try rmdir */
+			r = unlinkat(fd, e->d_name, 0) < 0 && errno != ENOENT ? -errno : r;
+		else
 			r = remove_tree(fd, e->d_name, st.st_dev, depth + 1) ?: r;
+	}
 	closedir(d);
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		r = -errno;
@@ -74,7 +85,7 @@ static bool is_lab_cgroup(const char *path)
  * whether none of them is left. */
 static bool remove_cgroups(int dirfd, byoc_state_removed_fn removed, void *arg)
 {
-	_cleanup_close_ int fd = openat(dirfd, "cgroups", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dirfd, "journal", O_RDONLY | O_CLOEXEC);
 	_cleanup_fclose_ FILE *f = fd < 0 ? NULL : fdopen(byoc_steal_fd(&fd), "r");
 	char line[4096];
 	bool all_gone = true;
@@ -143,8 +154,8 @@ static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed
 		dirfd = openat(rootfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (dirfd < 0)
 			continue;
-		/* No lock file at all: its runtime died before creating it. */
-		lockfd = openat(dirfd, "lock", O_RDWR | O_CLOEXEC);
+		/* No journal at all: its runtime died before creating it. */
+		lockfd = openat(dirfd, "journal", O_RDONLY | O_CLOEXEC);
 		if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* held: that runtime is alive */
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
@@ -262,20 +273,21 @@ int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *
 	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return byoc_error_sys(err, errno, "open(%s)", path);
-	st->lock_fd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (st->lock_fd < 0)
-		return byoc_error_sys(err, errno, "open(%s/lock)", path);
-	if (BYOC_SYS(err, flock(st->lock_fd, LOCK_EX | LOCK_NB), "flock(%s/lock)", path) < 0)
+	/* One file is the lock and the journal: every file made here costs its
+	 * making and its removal on every start. */
+	st->journal_fd =
+		openat(dirfd, "journal", O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	if (st->journal_fd < 0)
+		return byoc_error_sys(err, errno, "open(%s/journal)", path);
+	if (BYOC_SYS(err, flock(st->journal_fd, LOCK_EX | LOCK_NB), "flock(%s/journal)", path) < 0)
 		return -1;
-	st->cgroups_fd = openat(dirfd, "cgroups", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (st->cgroups_fd < 0)
-		return byoc_error_sys(err, errno, "open(%s/cgroups)", path);
 	if (st->name && write_name(dirfd, path, st->name, err) < 0)
 		return -1;
 	return 0;
 }
 
-/* The file `name` of each other container, for byoc_state_claim(). */
+/* The record `name` of each other container's journal (the rest of its line
+ * "NAME ..."), for byoc_state_claim(). */
 static int read_others(int rootfd, const char *own, const char *name, char ***taken, size_t *n)
 {
 	int fd = dup(rootfd);
@@ -288,19 +300,21 @@ static int read_others(int rootfd, const char *own, const char *name, char ***ta
 		return -errno;
 	}
 	while ((e = readdir(d))) {
-		char path[320], buf[256], **grown;
+		char path[320], buf[8192], **grown, *rec;
 		_cleanup_close_ int f = -1;
 		ssize_t got;
 
 		if (!is_id(e->d_name) || strcmp(e->d_name, own) == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", e->d_name, name);
+		snprintf(path, sizeof(path), "%s/journal", e->d_name);
 		f = openat(rootfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (f < 0 || (got = read(f, buf, sizeof(buf) - 1)) <= 0)
 			continue;
 		buf[got] = '\0';
+		if (!(rec = byoc_state_record(buf, name)))
+			continue;
 		grown = realloc(*taken, (*n + 1) * sizeof(**taken));
-		if (!grown || !(grown[*n] = strdup(buf))) {
+		if (!grown || !(grown[*n] = strdup(rec))) {
 			*taken = grown ? grown : *taken;
 			closedir(d);
 			return -ENOMEM;
@@ -310,6 +324,22 @@ static int read_others(int rootfd, const char *own, const char *name, char ***ta
 	}
 	closedir(d);
 	return 0;
+}
+
+char *byoc_state_record(char *journal, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (char *line = journal; line && *line;) {
+		char *end = strchr(line, '\n');
+		if (strncmp(line, name, len) == 0 && line[len] == ' ') {
+			if (end)
+				*end = '\0';
+			return line + len + 1;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return NULL;
 }
 
 int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_fn choose,
@@ -328,7 +358,7 @@ int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "internal error: no state directory");
 	r = read_others(rootfd, own + 1, name, &taken, &n);
 	if (r < 0)
-		byoc_error_sys(err, -r, "reading %s/*/%s", st->root, name);
+		byoc_error_sys(err, -r, "reading %s/*/journal for %s", st->root, name);
 	else
 		r = choose(taken, n, line, sizeof(line), arg, err);
 	while (n-- > 0)
@@ -336,12 +366,11 @@ int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_
 	free(taken);
 	if (r < 0)
 		return r;
-	snprintf(path, sizeof(path), "%s/%s", st->dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return byoc_error_sys(err, errno, "open(%s)", path);
-	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
-		return byoc_error_sys(err, errno ? errno : EIO, "write(%s)", path);
+	/* One write of "NAME LINE" to the journal (O_APPEND): whole, or not
+	 * at all. */
+	snprintf(path, sizeof(path), "%s %s", name, line);
+	if (write(st->journal_fd, path, strlen(path)) != (ssize_t)strlen(path))
+		return byoc_error_sys(err, errno ? errno : EIO, "write(%s/journal)", st->dir);
 	return 0;
 }
 
@@ -350,20 +379,26 @@ void byoc_state_remove(struct byoc_state *st)
 	if (st->dir[0]) {
 		/* The lock goes last, so the directory is never unlocked while
 		 * it still lists cgroups or a link. */
+		static const char *const files[] = { "name", "hostname", "hosts", "resolv.conf" };
+		static const char *const dirs[] = { "work/work", "work", "merged", "upper" };
 		char path[4300];
-		snprintf(path, sizeof(path), "%s/cgroups", st->dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/net", st->dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/lock", st->dir);
+		/* What a state directory holds, by name: one system call each,
+		 * then a walk for whatever is left (the upper layer's files). */
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", st->dir, files[i]);
+			unlink(path);
+		}
+		for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", st->dir, dirs[i]);
+			rmdir(path);
+		}
+		snprintf(path, sizeof(path), "%s/journal", st->dir);
 		unlink(path);
 		if (remove_tree(AT_FDCWD, st->dir, 0, 0) < 0)
 			byoc_log("state: cannot remove %s: %s", st->dir, strerror(errno));
 		st->dir[0] = '\0';
 	}
-	if (st->cgroups_fd >= 0)
-		close(st->cgroups_fd);
-	if (st->lock_fd >= 0)
-		close(st->lock_fd);
-	st->cgroups_fd = st->lock_fd = -1;
+	if (st->journal_fd >= 0)
+		close(st->journal_fd);
+	st->journal_fd = -1;
 }

@@ -2,10 +2,11 @@
  * dead runtimes left behind.
  *
  * The directory holds:
- *   lock     a file its runtime holds an flock(2) on for its whole life; the
- *            kernel drops the lock when the runtime dies, however it dies;
- *   cgroups  the container's cgroup directories, one a line, each written
- *            before it is created;
+ *   journal  the container's lock: its runtime holds an flock(2) on this
+ *            file for its whole life, and the kernel drops it when the
+ *            runtime dies, however it dies; and what the clean-up of a dead
+ *            runtime needs: its cgroup directories, one a line, each written
+ *            before it is created, and its claims ("net BLOCK LINK NETNS");
  *   name     the container's --name, if it was given one (byoc run).
  * Later steps keep more there (an overlay's upper and work directories, a
  * network address); whatever they add, the clean-up removes the directory's
@@ -27,8 +28,7 @@ struct byoc_state {
 	const char *root; /* /run/byoc; byoc_state_defaults() sets it */
 	const char *name; /* --name, or NULL */
 	char dir[4096];	  /* <root>/<id>, "" until created */
-	int lock_fd;	  /* holds the lock; -1 when none */
-	int cgroups_fd;	  /* appends to <dir>/cgroups; -1 when none */
+	int journal_fd;	  /* appends to <dir>/journal, and holds its lock; -1 when none */
 };
 
 void byoc_state_defaults(struct byoc_state *st);
@@ -51,14 +51,19 @@ int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
 int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *err);
 
 /* Claim something that containers must not share (an address, a link
- * name): under <root>/.lock, `choose` gets the contents of the file `name`
- * in every other container's state directory (`taken`, `n` of them) and
- * fills `line`; it is written to <dir>/<name> before the lock is released.
+ * name): under <root>/.lock, `choose` gets the record `name` of every other
+ * container's journal (`taken`, `n` of them: each the rest of a line
+ * "NAME ...") and fills `line` (ending in a newline); "NAME LINE" is appended
+ * to this container's journal before the lock is released.
  * Returns 0, or < 0 with `err` filled (by `choose`, or naming the call). */
 typedef int (*byoc_state_choose_fn)(char *const *taken, size_t n, char *line, size_t len, void *arg,
 				    struct byoc_error *err);
 int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_fn choose,
 		     void *arg, struct byoc_error *err);
+
+/* The record `name` in the text of a journal: the rest of its first line
+ * "NAME ...", cut at its newline in place; or NULL. */
+char *byoc_state_record(char *journal, const char *name);
 
 /* Remove the state directory and release the lock. Safe to call twice. */
 void byoc_state_remove(struct byoc_state *st);

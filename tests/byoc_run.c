@@ -276,7 +276,7 @@ START_TEST(test_byoc_gc_removes_dead_spares_live)
 			ssize_t n = readlink(link, target, sizeof(target) - 1);
 			free(link);
 			if (n > 0 && strncmp(target, "/run/byoc/", 10) == 0 &&
-			    strstr(target, "/lock") && !strstr(target, "/.lock")) {
+			    strstr(target, "/journal")) {
 				*strrchr(target, '/') = '\0';
 				snprintf(which ? live_dir : dead_dir, 64, "%s", target);
 			}

@@ -373,7 +373,7 @@ START_TEST(test_runtime_clean_up_spares_live_containers)
 	h_assert_ready(&p);
 	sscanf(p.bo.data, "%15s", id);
 	pid_t child = h_first_child(p.pid);
-	char *lock = h_printf("/run/byoc/%s/lock", id);
+	char *lock = h_printf("/run/byoc/%s/journal", id);
 	char *cgroup = h_cgroup_path(child, "pids");
 	bool lock_before = access(lock, F_OK) == 0;
 	h_container_sh(&r, NULL, "exit 0", NULL); /* its start cleans up */

@@ -1042,13 +1042,11 @@ START_TEST(test_state_gc_removes_the_dead_only)
 	byoc_state_defaults(&live);
 	live.root = root;
 	ck_assert_int_eq(byoc_state_create(&live, "0123456789ab", &err), 0);
-	/* Dead: a lock nobody holds, and a journal naming a host directory that
-	 * is no cgroup of the lab's, which must stay untouched. */
+	/* Dead: a journal nobody holds the lock of, naming a host directory
+	 * that is no cgroup of the lab's, which must stay untouched. */
 	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa", root);
 	ck_assert(mkdir(path, 0700) == 0);
-	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa/lock", root);
-	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
-	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa/cgroups", root);
+	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa/journal", root);
 	FILE *f = fopen(path, "we");
 	fputs("/etc\n/sys/fs/cgroup/../../etc\n", f);
 	fclose(f);

@@ -14,6 +14,11 @@
  * capabilities and no_new_privs; a clean environment. The command's exit
  * status is the floor's; 125 when the floor itself fails.
  *
+ * The container's own system calls are those of `byoc run` (the lesson's
+ * pivot_root recipe included); what the floor leaves out is the runtime's
+ * bookkeeping: its state directory, lock and journal, the lease of
+ * addresses, the stages and their reports.
+ *
  * The veth pair goes with the container's network namespace: the kernel
  * removes both ends when its last process exits, so the floor does not wait
  * for that (an RTM_DELLINK waits for an RCU grace period). Everything else
@@ -54,23 +59,23 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define MEMORY (256ULL << 20)
-#define PIDS 64
+#define MEMORY	   (256ULL << 20)
+#define PIDS	   64
 #define CPU_PERIOD 100000
-#define CPU_QUOTA 100000
-#define FAIL 125
+#define CPU_QUOTA  100000
+#define FAIL	   125
 
 struct clone_args3 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
-		set_tid, set_tid_size, cgroup;
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
 };
 
 /* v1: one directory per controller, in the caller's cgroup of each. */
 static const char *const v1_controllers[] = { "memory", "pids", "cpu", "cpuacct" };
 #define N_V1 (sizeof(v1_controllers) / sizeof(v1_controllers[0]))
 
-static char dir[64];		/* /run/byoc-floor/PID */
-static char cg[N_V1][640];	/* the cgroups made; "" for none */
+static char dir[64];	   /* /run/byoc-floor/PID */
+static char cg[N_V1][640]; /* the cgroups made; "" for none */
 static char host_if[IFNAMSIZ];
 
 static void fail(const char *fmt, ...)
@@ -137,7 +142,8 @@ static void own_cgroup(const char *want, char *out, size_t size)
 		if (!path)
 			continue;
 		*path++ = '\0';
-		for (name = strtok_r(names + 1, ",", &next); name; name = strtok_r(NULL, ",", &next))
+		for (name = strtok_r(names + 1, ",", &next); name;
+		     name = strtok_r(NULL, ",", &next))
 			if (strcmp(name, want) == 0) {
 				snprintf(out, size, "%s", path);
 				return;
@@ -246,17 +252,21 @@ static void clean_up(void)
 
 int main(int argc, char **argv)
 {
-	static const int devices[][3] = { { 1, 3 }, { 1, 5 }, { 1, 7 }, { 1, 8 }, { 1, 9 }, { 5, 0 } };
-	static const char *const device_names[] = { "null", "zero",    "full",
+	static const int devices[][3] = {
+		{ 1, 3 }, { 1, 5 }, { 1, 7 }, { 1, 8 }, { 1, 9 }, { 5, 0 }
+	};
+	static const char *const device_names[] = { "null",   "zero",	 "full",
 						    "random", "urandom", "tty" };
 	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 				      "/sbin:/bin",
 				      "HOME=/root", NULL };
 	/* Docker's default capabilities. */
-	static const int keep[] = { CAP_CHOWN,	CAP_DAC_OVERRIDE, CAP_FSETID,		CAP_FOWNER,
-				    CAP_MKNOD,	CAP_NET_RAW,	  CAP_SETGID,		CAP_SETUID,
-				    CAP_SETFCAP, CAP_SETPCAP,	  CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
-				    CAP_KILL,	CAP_AUDIT_WRITE };
+	static const int keep[] = {
+		CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,	     CAP_FOWNER,
+		CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,	     CAP_SETUID,
+		CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+		CAP_KILL,    CAP_AUDIT_WRITE
+	};
 	bool veth = true, v2;
 	const char *rootfs;
 	char **command, hostname[16], path[600], opts[1024], own[512], text[256];
@@ -264,6 +274,7 @@ int main(int argc, char **argv)
 	uint32_t subnet, host_addr, peer_addr;
 	struct clone_args3 args = { 0 };
 	struct statfs sfs;
+	sigset_t stop;
 	pid_t pid, self = getpid();
 	char c;
 
@@ -279,6 +290,14 @@ int main(int argc, char **argv)
 	rootfs = argv[1];
 	command = argv + 3;
 	signal(SIGCHLD, SIG_DFL);
+	/* Ctrl-C and friends wait until the floor has cleaned up; the command
+	 * gets them as usual. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 
 	/* The upper layer, and the files that become /etc's. */
 	mkdir("/run/byoc-floor", 0700);
@@ -322,7 +341,7 @@ int main(int argc, char **argv)
 	/* The cgroup, with its limits, before the child exists. */
 	v2 = statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 	if (v2) {
-		snprintf(cg[0], sizeof(cg[0]), "/sys/fs/cgroup/byoc/floor-%d", (int)self);
+		snprintf(cg[0], sizeof(cg[0]), "/sys/fs/cgroup/byoc/byoc-floor-%d", (int)self);
 		if (mkdir(cg[0], 0755) < 0) {
 			fail("mkdir %s (the lab's parent cgroup /sys/fs/cgroup/byoc is made by "
 			     "`byoc run`: run it once first)",
@@ -351,11 +370,12 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			for (size_t j = 0; j < i; j++)
-				again |= seen[j].st_dev == seen[i].st_dev && seen[j].st_ino == seen[i].st_ino;
+				again |= seen[j].st_dev == seen[i].st_dev &&
+					 seen[j].st_ino == seen[i].st_ino;
 			if (again)
 				continue;
 			own_cgroup(v1_controllers[i], own, sizeof(own));
-			snprintf(cg[i], sizeof(cg[i]), "/sys/fs/cgroup/%s%s%sfloor-%d",
+			snprintf(cg[i], sizeof(cg[i]), "/sys/fs/cgroup/%s%s%sbyoc-floor-%d",
 				 v1_controllers[i], own, strcmp(own, "/") ? "/" : "", (int)self);
 			if (mkdir(cg[i], 0755) < 0) {
 				fail("mkdir %s", cg[i]);
@@ -368,7 +388,8 @@ int main(int argc, char **argv)
 		    (access(strcat(strcpy(path, cg[0]), "/memory.memsw.limit_in_bytes"), F_OK) ==
 			     0 &&
 		     put(cg[0], "memory.memsw.limit_in_bytes", text) < 0) ||
-		    put(cg[1], "pids.max", "64") < 0 || put(cg[2], "cpu.cfs_period_us", "100000") < 0 ||
+		    put(cg[1], "pids.max", "64") < 0 ||
+		    put(cg[2], "cpu.cfs_period_us", "100000") < 0 ||
 		    put(cg[2], "cpu.cfs_quota_us", "100000") < 0)
 			goto out;
 	}
@@ -418,26 +439,29 @@ int main(int argc, char **argv)
 		CHECK(unshare(CLONE_NEWCGROUP), ("unshare(CLONE_NEWCGROUP)"));
 		CHECK(sethostname(hostname, strlen(hostname)), ("sethostname"));
 		CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ("mount / private"));
-		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", rootfs,
-			 dir, dir);
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
+			 rootfs, dir, dir);
 		snprintf(path, sizeof(path), "%s/merged", dir);
 		CHECK(mount("overlay", path, "overlay", 0, opts), ("mount overlay %s", opts));
+		/* The lesson's pivot_root: the new root a mount point of its
+		 * own, the old one private before it is detached. */
+		CHECK(mount(path, path, NULL, MS_BIND | MS_REC, NULL), ("bind %s", path));
 		CHECK(chdir(path), ("chdir %s", path));
 		CHECK(syscall(SYS_pivot_root, ".", "."), ("pivot_root"));
+		CHECK(mount(NULL, ".", NULL, MS_REC | MS_PRIVATE, NULL), ("old root private"));
 		CHECK(umount2(".", MNT_DETACH), ("umount the old root"));
 		CHECK(chdir("/"), ("chdir /"));
 		CHECK(mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
 		      ("mount /proc"));
 		CHECK(mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k"),
 		      ("mount /dev"));
-		umask(0);
 		for (size_t i = 0; i < 6; i++) {
 			snprintf(path, sizeof(path), "/dev/%s", device_names[i]);
 			CHECK(mknod(path, S_IFCHR | 0666,
 				    makedev((unsigned)devices[i][0], (unsigned)devices[i][1])),
 			      ("mknod %s", path));
+			CHECK(chmod(path, 0666), ("chmod %s", path)); /* past the umask */
 		}
-		umask(022);
 		CHECK(mkdir("/dev/pts", 0755), ("mkdir /dev/pts"));
 		CHECK(mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
 			    "newinstance,ptmxmode=0666,mode=0620"),
@@ -496,13 +520,15 @@ int main(int argc, char **argv)
 				data[cap / 32].effective |= 1u << (cap % 32);
 				data[cap / 32].permitted |= 1u << (cap % 32);
 			} else {
-				CHECK(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), ("drop capability %d", cap));
+				CHECK(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0),
+				      ("drop capability %d", cap));
 			}
 		}
 		CHECK(syscall(SYS_capset, &hdr, data), ("capset"));
 		CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), ("clear ambient"));
 		CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), ("no_new_privs"));
 		CHECK(syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC), ("close_range"));
+		sigprocmask(SIG_UNBLOCK, &stop, NULL);
 		execve(command[0], command, envp);
 		c = (char)errno;
 		if (write(exec_pipe[1], &c, 1) < 0)
@@ -520,7 +546,8 @@ int main(int argc, char **argv)
 	}
 	if (veth) {
 		struct req r;
-		struct ifinfomsg *i = req_start(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*i));
+		struct ifinfomsg *i =
+			req_start(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*i));
 		struct rtattr *info, *data, *peer;
 		struct ifinfomsg peer_msg = { 0 };
 		uint32_t ns_pid = (uint32_t)pid;
@@ -571,5 +598,6 @@ kill:
 	status = FAIL;
 out:
 	clean_up();
+	sigprocmask(SIG_UNBLOCK, &stop, NULL); /* a signal that came meanwhile ends it now */
 	return status;
 }
