@@ -226,7 +226,8 @@ static int run_once(struct bench_variant *v, int errfd, struct bench_sample *out
 	double t0;
 	pid_t pid;
 
-	if (ftruncate(errfd, 0) < 0)
+	/* The child shares the offset: rewind it as well as emptying the file. */
+	if (ftruncate(errfd, 0) < 0 || lseek(errfd, 0, SEEK_SET) < 0)
 		return -1;
 	if (v->id_arg >= 0) {
 		snprintf(id, sizeof(id), "byoc-bench-%d-%lu", (int)getpid(), runs++);
@@ -254,6 +255,10 @@ static int run_once(struct bench_variant *v, int errfd, struct bench_sample *out
 		first_line_of(errfd, err, sizeof(err));
 		fprintf(stderr, "bench: %s failed with status %d: %s\n", v->name, exit_code(status),
 			err[0] ? err : "(nothing on stderr)");
+		if (!v->first_failure &&
+		    asprintf(&v->first_failure, "status %d: %s", exit_code(status),
+			     err[0] ? err : "(nothing on stderr)") < 0)
+			v->first_failure = NULL;
 	}
 	return -1;
 }
@@ -438,7 +443,11 @@ static int run_concurrent(struct bench *b, const char *dir)
 	free(pid);
 	if (c->first_error)
 		fprintf(stderr, "bench: %zu containers at once: %s\n", n, c->first_error);
-	return c->failed == 0 && c->up == n && c->distinct == n ? 0 : -1;
+	if (c->distinct != n && !c->first_error &&
+	    asprintf(&c->first_error, "%zu containers printed %zu distinct addresses", n,
+		     c->distinct) < 0)
+		c->first_error = NULL;
+	return bench_concurrency_ok(b) ? 0 : -1;
 }
 
 /* LEAK_SNAPSHOT's lines: the mounts, links, cgroups and state directories. */

@@ -38,6 +38,7 @@ struct bench_variant {
 	double tput_s; /* total wall seconds of its throughput runs */
 	size_t tput_runs, tput_failed;
 	int shown_failures;
+	char *first_failure; /* its exit status and the start of its stderr */
 };
 
 struct bench_skip {
@@ -74,6 +75,7 @@ double bench_min(const struct bench_series *s, int field);
 double bench_max(const struct bench_series *s, int field);
 enum { BENCH_WALL, BENCH_CPU, BENCH_RSS };
 struct bench_variant *bench_find(struct bench *b, const char *name);
+bool bench_concurrency_ok(const struct bench *b);
 int bench_write_json(struct bench *b, const char *path);
 void bench_print_table(struct bench *b, FILE *out);
 int bench_write_chart_data(struct bench *b, const char *path);

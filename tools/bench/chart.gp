@@ -5,10 +5,10 @@
 load vars
 
 row = 44
-set terminal pngcairo size 1200, 170 + row * variants font "DejaVu Sans,12" noenhanced
+set terminal pngcairo size 1200, 230 + row * variants font "DejaVu Sans,12" noenhanced
 set output png
-set title sprintf("Time to start a container that runs /bin/true, and wait for it\n%s; %s", \
-	machine, runs) font "DejaVu Sans,14"
+set title sprintf("Time to start a container that runs /bin/true and to see it exit\n%s\n%s", \
+	machine, runs) font "DejaVu Sans,15"
 set xlabel "wall time per run, from fork to wait, milliseconds"
 set ylabel ""
 set yrange [0.4 : variants + 0.6]
@@ -21,7 +21,7 @@ set offsets 0, graph 0.14, 0, 0
 set datafile separator "\t"
 set datafile missing "-"
 set style fill solid 0.85 border rgb "#333333"
-set key bottom right box opaque
+set key outside below center horizontal
 
 set arrow 1 from floor_ms, graph 0 to floor_ms, graph 1 nohead lw 2 lc rgb "#222222"
 set arrow 2 from 1.2 * floor_ms, graph 0 to 1.2 * floor_ms, graph 1 nohead lw 2 dt 2 \

@@ -58,6 +58,13 @@ double bench_max(const struct bench_series *s, int field)
 	return m;
 }
 
+bool bench_concurrency_ok(const struct bench *b)
+{
+	const struct bench_concurrency *c = &b->conc;
+
+	return c->failed == 0 && c->up == c->containers && c->distinct == c->containers;
+}
+
 struct bench_variant *bench_find(struct bench *b, const char *name)
 {
 	for (size_t i = 0; i < b->n; i++)
@@ -217,7 +224,12 @@ static void json_variants(FILE *f, struct bench *b)
 			fputs(k ? ", " : "", f);
 			json_str(f, v->argv[k]);
 		}
-		fputs("],\n     \"warm\": ", f);
+		fputs("], \"first_failure\": ", f);
+		if (v->first_failure)
+			json_str(f, v->first_failure);
+		else
+			fputs("null", f);
+		fputs(",\n     \"warm\": ", f);
 		json_series(f, b, v, false);
 		fputs(",\n     \"cold\": ", f);
 		if (v->cold)
@@ -275,9 +287,10 @@ static void json_rest(FILE *f, struct bench *b)
 		fprintf(f,
 			"{\"containers\": %zu, \"up_together\": %zu, \"failed\": %zu, "
 			"\"distinct_addresses\": %zu, \"all_up_ms\": %.1f, \"total_ms\": %.1f, "
-			"\"first_error\": ",
+			"\"passed\": %s, \"first_error\": ",
 			b->conc.containers, b->conc.up, b->conc.failed, b->conc.distinct,
-			b->conc.up_ms, b->conc.total_ms);
+			b->conc.up_ms, b->conc.total_ms,
+			bench_concurrency_ok(b) ? "true" : "false");
 		if (b->conc.first_error)
 			json_str(f, b->conc.first_error);
 		else
@@ -317,6 +330,10 @@ static void table_row(struct bench *b, struct bench_variant *v, FILE *out)
 	double r = ratio(b, v, false);
 	char x[32], cold[32];
 
+	if (!v->warm.n) {
+		fprintf(out, "| %s | %s | every run failed | | | | |\n", v->name, v->what);
+		return;
+	}
 	if (!v->pair[0])
 		snprintf(x, sizeof(x), "floor");
 	else
@@ -352,6 +369,13 @@ void bench_print_table(struct bench *b, FILE *out)
 	fputs("\nx floor: ratio of warm medians to the floor; † to the floor with --net none, the "
 	      "same empty network namespace.\n",
 	      out);
+	for (size_t i = 0; i < b->n; i++) {
+		struct bench_variant *v = &b->v[i];
+		size_t failed = v->warm.failed + v->cold_runs.failed + v->tput_failed;
+		if (failed)
+			fprintf(out, "FAILED %s: %zu runs did not exit 0; the first: %s\n", v->name,
+				failed, v->first_failure ? v->first_failure : "(not recorded)");
+	}
 	for (size_t i = 0; i < b->n_skip; i++)
 		fprintf(out, "skipped %s: %s\n", b->skip[i].name, b->skip[i].why);
 	for (size_t i = 0; i < b->n_notes; i++)
@@ -378,9 +402,13 @@ void bench_print_table(struct bench *b, FILE *out)
 	if (b->conc.ran)
 		fprintf(out,
 			"concurrency: %zu containers at once on %ld CPUs: %zu up together, %zu "
-			"failed, %zu distinct addresses, all up in %.0f ms, all done in %.0f ms\n",
+			"failed, %zu distinct addresses, all up in %.0f ms, all done in %.0f ms: "
+			"%s%s%s\n",
 			b->conc.containers, sysconf(_SC_NPROCESSORS_ONLN), b->conc.up,
-			b->conc.failed, b->conc.distinct, b->conc.up_ms, b->conc.total_ms);
+			b->conc.failed, b->conc.distinct, b->conc.up_ms, b->conc.total_ms,
+			bench_concurrency_ok(b) ? "passed" : "FAILED",
+			b->conc.first_error ? ": " : "",
+			b->conc.first_error ? b->conc.first_error : "");
 	if (!b->leak_checked)
 		fputs("leak check: could not take the snapshot after the runs\n", out);
 	else if (b->leaks)
