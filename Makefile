@@ -42,6 +42,12 @@ CAP_LIBS = $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 # libmnl: netlink messages for step 06 (lib/netlink.c).
 MNL_LIBS = $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 
+# make bench's yardstick: the same container as `byoc run`, one straight
+# line of system calls (tools/bench/floor.c).
+$(BUILD)/bench/floor: tools/bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS = $(patsubst %.c,$(OUT)/%.o,$(LIB_SRCS))
 

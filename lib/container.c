@@ -548,6 +548,7 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	r = await_exec(c, parent_fd, err);
 	if (r < 0)
 		goto out;
+	c->command_ran = true;
 	r = wait_forwarding(c, &waitset, status, err);
 	if (r < 0)
 		reap(c->pid, true);

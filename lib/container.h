@@ -42,6 +42,9 @@ struct byoc_container {
 	size_t n_needs;
 	char id[13];		 /* 12 hex digits, unique per container */
 	pid_t pid;		 /* the child, as the host numbers it; 0 before clone */
+	/* The command started (execve() succeeded): what lives in the
+	 * container's namespaces now ends with them. */
+	bool command_ran;
 	int sync_fd;		 /* this side's end of the sync socket */
 	struct byoc_state state; /* /run/byoc/<id>: its lock, its cgroups */
 

@@ -207,6 +207,23 @@ char *h_leak_snapshot(void)
 	return s;
 }
 
+char *h_leak_snapshot_settled(const char *before)
+{
+	char *now = h_leak_snapshot();
+
+	for (int i = 0; i < 300; i++) {
+		char *added = h_leak_added(before, now, "\n");
+		bool links = added && (strncmp(added, "link ", 5) == 0 || strstr(added, "\nlink "));
+		free(added);
+		if (!links)
+			break;
+		usleep(10000);
+		free(now);
+		now = h_leak_snapshot();
+	}
+	return now;
+}
+
 /* Split a copy of `s` into sorted lines; l->v points into *copy. */
 static void split_sorted(const char *s, char **copy, struct lines *l)
 {

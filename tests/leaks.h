@@ -8,6 +8,11 @@
  * The caller frees it. */
 char *h_leak_snapshot(void);
 
+/* h_leak_snapshot(), once no link is left that `before` lacks, or after 3 s:
+ * the kernel removes a container's veth pair in a work queue, a moment after
+ * the container's network namespace ends. */
+char *h_leak_snapshot_settled(const char *before);
+
 /* The lines of `after` missing from `before`, joined with "; ", or NULL. A
  * line that `after` holds more often than `before` counts once per extra. */
 char *h_leak_diff(const char *before, const char *after);

@@ -351,7 +351,7 @@ START_TEST(test_runtime_killed_runtimes_leave_nothing)
 	struct h_run r;
 	h_container_sh(&r, NULL, "exit 0", NULL);
 	h_assert_ran_inside(&r);
-	char *after = h_leak_snapshot(), *still = h_leak_diff(before, after);
+	char *after = h_leak_snapshot_settled(before), *still = h_leak_diff(before, after);
 	ck_assert_msg(still == NULL,
 		      "expected one normal run after 50 SIGKILLed runtimes (%d of which left "
 		      "something, such as: %.300s) to remove all they left; still there: %.1000s",

@@ -275,7 +275,8 @@ int h_slate_kill_orphans(void)
 char *h_slate_restore(const struct h_slate *before, const char *rootfs, const char *copy)
 {
 	struct h_report r = { NULL };
-	char *now = h_leak_snapshot(), *added = h_leak_added(before->leaks, now, "\n");
+	char *now = h_leak_snapshot_settled(before->leaks);
+	char *added = h_leak_added(before->leaks, now, "\n");
 	char *save = NULL, host[65] = "";
 	size_t n_lines = 0, n_mounts = 0, n_cgroups = 0;
 

@@ -62,7 +62,7 @@ for step in $steps; do
 		"$(suite "$step")" --bin "build/solutions-san/step-$n" --rootfs "$rootfs" --impl solutions-san
 done
 
-after=$(build/tests/leak-snapshot 2>/dev/null)
+after=$(build/tests/leak-snapshot --settle <<<"$before" 2>/dev/null)
 left=$(comm -13 <(sort <<<"$before") <(sort <<<"$after"))
 prove "nothing was left on the host (mounts, links, network namespaces, cgroups, state, loop devices)" \
 	test -z "$left"

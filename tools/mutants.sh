@@ -35,7 +35,7 @@ rootfs_entries() { find "$rootfs" -xdev -mindepth 1 | sort; }
 # the run's processes are gone), state entries, new entries of the rootfs.
 restore() { # restore SNAPSHOT_BEFORE ROOTFS_BEFORE
 	local line
-	comm -13 <(sort <<<"$1") <(snapshot | sort) | sort -r | while read -r kind what _; do
+	comm -13 <(sort <<<"$1") <(build/tests/leak-snapshot --settle <<<"$1" | sort) | sort -r | while read -r kind what _; do
 		case $kind in
 		cgroup) rmdir "$what" 2>/dev/null ;;
 		state) rm -rf "/run/byoc/$what" ;;

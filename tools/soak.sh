@@ -74,7 +74,7 @@ echo "soak: $concurrent containers at once: $up up together ($live state directo
 [ "$up" -eq "$concurrent" ] || cfailed=$((cfailed + 1))
 failed=$((failed + cfailed))
 
-after=$("$snapshot")
+after=$("$snapshot" --settle <<<"$before")
 left=$(comm -13 <(sort <<<"$before") <(sort <<<"$after"))
 if [ -n "$left" ]; then
 	printf 'soak: left behind:\n%s\n' "$left"

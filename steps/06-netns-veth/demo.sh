@@ -63,7 +63,8 @@ echo "  \$ ip link show byoc-demo"
 ip link show byoc-demo 2>&1 | sed 's/^/  /'
 ip link delete byoc-demo 2>/dev/null
 
-say "When the container ends, the runtime deletes its host end itself"
+say "When the container ends, the kernel removes its pair with its namespace"
+for _ in $(seq 50); do ip -o link | grep -q ': byoc' || break; sleep 0.1; done
 echo "  host ends while no container runs: $(ip -o link | grep -c ': byoc')"
 
 say "Next"
