@@ -14,8 +14,10 @@
  * BENCH_COLD_RUNS (100), BENCH_COLD_IDLE_MS (1000), BENCH_THROUGHPUT (1000),
  * BENCH_CONCURRENT (50). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -450,7 +452,35 @@ static int run_concurrent(struct bench *b, const char *dir)
 	return bench_concurrency_ok(b) ? 0 : -1;
 }
 
-/* LEAK_SNAPSHOT's lines: the mounts, links, cgroups and state directories. */
+/* What the floor leaves when it fails to clean up, which LEAK_SNAPSHOT
+ * does not name: its cgroups (floor-PID, beneath the caller's cgroup on v1)
+ * and its directories in /run/byoc-floor. */
+static FILE *floor_out;
+
+static int floor_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	if (flag != FTW_D)
+		return FTW_CONTINUE;
+	if (!strncmp(path + ftw->base, "floor-", 6))
+		fprintf(floor_out, "cgroup %s\n", path);
+	return ftw->level >= 8 ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
+}
+
+static void floor_leftovers(FILE *out)
+{
+	_cleanup_closedir_ DIR *d = opendir("/run/byoc-floor");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			fprintf(out, "state /run/byoc-floor/%s\n", e->d_name);
+	floor_out = out;
+	nftw("/sys/fs/cgroup", floor_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL);
+}
+
+/* LEAK_SNAPSHOT's lines: the mounts, links, cgroups and state directories;
+ * then the floor's. */
 static char *snapshot(const char *tool)
 {
 	_cleanup_close_ int fd = memfd_create("bench-snapshot", MFD_CLOEXEC);
@@ -464,7 +494,14 @@ static char *snapshot(const char *tool)
 		return NULL;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (status != 0 || fstat(fd, &st) < 0 || !(s = calloc(1, st.st_size + 1)))
+	if (status != 0)
+		return NULL;
+	_cleanup_fclose_ FILE *f = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "a");
+	if (!f)
+		return NULL;
+	floor_leftovers(f);
+	fflush(f);
+	if (fstat(fd, &st) < 0 || !(s = calloc(1, st.st_size + 1)))
 		return NULL;
 	if (pread(fd, s, st.st_size, 0) != st.st_size) {
 		free(s);
