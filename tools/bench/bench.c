@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <ftw.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -35,6 +36,14 @@
 extern char **environ;
 
 static int devnull = -1;
+/* Set by SIGINT or SIGTERM: finish the run under way, then report and clean up. */
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
 
 static double now_ms(void)
 {
@@ -48,7 +57,7 @@ static void sleep_ms(long ms)
 {
 	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
 
-	while (nanosleep(&t, &t) < 0 && errno == EINTR)
+	while (nanosleep(&t, &t) < 0 && errno == EINTR && !stop)
 		;
 }
 
@@ -170,19 +179,26 @@ static int read_spec(struct bench *b, const char *file)
 }
 
 /* Starts argv with stdin `in`, stdout `out`, stderr `err` (posix_spawn(3):
- * a vfork-like clone and execve, so the driver's size does not count). */
+ * a vfork-like clone and execve, so the driver's size does not count), in a
+ * process group of its own: a Ctrl-C at the terminal reaches the driver
+ * alone, which lets the run under way end as it would, cleaning up. */
 static pid_t spawn(char *path, char **argv, int in, int out, int err)
 {
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	pid_t pid;
 	int r;
 
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, out, 1);
 	posix_spawn_file_actions_adddup2(&fa, err, 2);
-	r = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+	r = posix_spawn(&pid, path, &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
 	if (r) {
 		errno = r;
 		return -1;
@@ -268,7 +284,7 @@ static int run_once(struct bench_variant *v, int errfd, struct bench_sample *out
 static void run_warm(struct bench *b, int errfd)
 {
 	for (long r = 0; r < b->warmup_rounds + b->warm_runs; r++)
-		for (size_t i = 0; i < b->n; i++) {
+		for (size_t i = 0; i < b->n && !stop; i++) {
 			struct bench_sample s;
 			if (run_once(&b->v[i], errfd, &s) < 0)
 				b->v[i].warm.failed++;
@@ -281,17 +297,22 @@ static void run_warm(struct bench *b, int errfd)
  * first write to cgroup.procs waits for an RCU grace period. */
 static void run_cold(struct bench *b, int errfd)
 {
-	for (long r = 0; r < b->cold_runs; r++)
+	for (long r = 0; r < b->cold_runs && !stop; r++) {
+		if (r && r % 10 == 0)
+			fprintf(stderr, "bench: cold round %ld of %ld\n", r, b->cold_runs);
 		for (size_t i = 0; i < b->n; i++) {
 			struct bench_sample s;
 			if (!b->v[i].cold)
 				continue;
 			sleep_ms(b->cold_idle_ms);
+			if (stop)
+				break;
 			if (run_once(&b->v[i], errfd, &s) < 0)
 				b->v[i].cold_runs.failed++;
 			else
 				add_sample(&b->v[i].cold_runs, s);
 		}
+	}
 }
 
 /* Back to back, in alternating blocks of 100 so that drift cancels here too. */
@@ -300,19 +321,20 @@ static void run_throughput(struct bench *b, int errfd)
 	const long block = 100;
 
 	for (long done = 0; done < b->tput_runs; done += block)
-		for (size_t i = 0; i < b->n; i++) {
+		for (size_t i = 0; i < b->n && !stop; i++) {
 			struct bench_variant *v = &b->v[i];
 			long k = b->tput_runs - done < block ? b->tput_runs - done : block;
 			double t0 = now_ms();
+			long j;
 			if (!v->throughput)
 				continue;
-			for (long j = 0; j < k; j++) {
+			for (j = 0; j < k && !stop; j++) {
 				struct bench_sample s;
 				if (run_once(v, errfd, &s) < 0)
 					v->tput_failed++;
 			}
 			v->tput_s += (now_ms() - t0) / 1e3;
-			v->tput_runs += k;
+			v->tput_runs += j;
 		}
 }
 
@@ -391,7 +413,7 @@ static int run_concurrent(struct bench *b, const char *dir)
 			up += addr[i] != NULL;
 		}
 		c->up = up;
-		if (up + gone >= n)
+		if (up + gone >= n || stop)
 			break;
 		sleep_ms(20);
 	}
@@ -634,6 +656,9 @@ int main(int argc, char **argv)
 	}
 	if (prepare_io(&b) < 0 || read_spec(&b, argv[1]) < 0)
 		return 2;
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	if (!(before = snapshot(argv[3]))) {
 		fprintf(stderr, "bench: %s gave no snapshot: build it with 'make bench'\n",
 			argv[3]);
@@ -647,12 +672,14 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench: %zu variants, %ld warm rounds (+%ld warm-up)\n", b.n, b.warm_runs,
 		b.warmup_rounds);
 	run_warm(&b, errfd);
-	fprintf(stderr, "bench: cold, %ld rounds, %ld ms idle before each run\n", b.cold_runs,
-		b.cold_idle_ms);
+	if (!stop)
+		fprintf(stderr, "bench: cold, %ld rounds, %ld ms idle before each run\n",
+			b.cold_runs, b.cold_idle_ms);
 	run_cold(&b, errfd);
-	fprintf(stderr, "bench: throughput, %ld back to back\n", b.tput_runs);
+	if (!stop)
+		fprintf(stderr, "bench: throughput, %ld back to back\n", b.tput_runs);
 	run_throughput(&b, errfd);
-	if (b.concurrent_path && b.concurrent > 0) {
+	if (b.concurrent_path && b.concurrent > 0 && !stop) {
 		fprintf(stderr, "bench: %ld containers at once\n", b.concurrent);
 		failed |= run_concurrent(&b, dir) < 0;
 	}
@@ -667,6 +694,16 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/chart.dat", argv[2]);
 	if (bench_write_chart_data(&b, path) < 0)
 		failed = 1;
+	snprintf(path, sizeof(path), "%s/table.md", argv[2]);
+	_cleanup_fclose_ FILE *table = fopen(path, "we");
+	if (table)
+		bench_print_table(&b, table);
+	else
+		failed = 1;
 	bench_print_table(&b, stdout);
+	if (stop) {
+		fprintf(stderr, "bench: interrupted: the figures above are partial\n");
+		return 130;
+	}
 	return failed ? 1 : 0;
 }

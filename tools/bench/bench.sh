@@ -175,12 +175,13 @@ command -v gnuplot >/dev/null 2>&1 ||
 
 mkdir -p "$out" "$state" || die "cannot create $out or $state"
 trap clean_state EXIT
+trap 'exit 130' INT TERM
 grep -q . "$unified" 2>/dev/null && cp "$unified" "$out/empty.was"
 write_bundle
-rm -f "$out/results.json" "$out/results.png"
+rm -f "$out/results.json" "$out/results.png" "$out/table.md"
 
-tools/sandbox.sh "$0" --inside "$rootfs" | tee "$out/table.md"
-status=${PIPESTATUS[0]}
+tools/sandbox.sh "$0" --inside "$rootfs"
+status=$?
 [ -s "$out/results.json" ] || exit 1
 
 if gnuplot -e "dat='$out/chart.dat'; vars='$out/chart.vars'; png='$out/results.png'" \
