@@ -1,7 +1,7 @@
-/* make bench's timing driver: runs each variant's command interleaved round
- * by round (A B C, A B C, ...) so that the machine's drift falls on every
- * variant alike, then 1000 back to back, then many containers at once, then
- * checks that nothing was left on the machine.
+/* make bench's timing driver: runs each variant alternately with its floor
+ * (A B A B ...) so that the machine's drift falls on both alike, then after
+ * an idle pause (cold), then 1000 back to back, then many containers at
+ * once, then checks that nothing was left on the machine.
  * Usage: bench SPEC OUTDIR LEAK_SNAPSHOT
  * SPEC has one tab-separated line per item (tools/bench/bench.sh writes it):
  *   variant NAME PAIR FLAGS WHAT ARG0 ARG...   FLAGS: cold,throughput or -
@@ -281,16 +281,47 @@ static int run_once(struct bench_variant *v, int errfd, struct bench_sample *out
 	return -1;
 }
 
+/* One warm run of v into `into` (after the warm-up rounds). */
+static void warm_run(struct bench *b, struct bench_variant *v, struct bench_series *into,
+		     long round, int errfd)
+{
+	struct bench_sample s;
+
+	if (run_once(v, errfd, &s) < 0)
+		v->warm.failed++;
+	else if (round >= b->warmup_rounds)
+		add_sample(into, s);
+}
+
+/* Warm, pair by pair: the floor and a variant alternate, floor, variant,
+ * floor, variant, so that each run follows the other's. What a run leaves
+ * to the kernel to finish after it exits (a network namespace's teardown,
+ * freeing cgroups) then falls on both alike, and a heavy runtime's leftovers
+ * never land on a comparison it is not part of. A floor's own row is its
+ * first block: the floor beside byoc, the floor --net none beside byoc
+ * --net none. */
 static void run_warm(struct bench *b, int errfd)
 {
-	for (long r = 0; r < b->warmup_rounds + b->warm_runs; r++)
-		for (size_t i = 0; i < b->n && !stop; i++) {
-			struct bench_sample s;
-			if (run_once(&b->v[i], errfd, &s) < 0)
-				b->v[i].warm.failed++;
-			else if (r >= b->warmup_rounds)
-				add_sample(&b->v[i].warm, s);
+	for (size_t i = 0; i < b->n && !stop; i++) {
+		struct bench_variant *v = &b->v[i], *p = v->pair[0] ? bench_find(b, v->pair) : NULL;
+		bool paired = false;
+		for (size_t k = 0; k < b->n; k++)
+			paired |= !strcmp(b->v[k].pair, v->name);
+		if (!p && paired)
+			continue; /* timed beside the variants paired with it */
+		for (long r = 0; r < b->warmup_rounds + b->warm_runs && !stop; r++) {
+			if (p)
+				warm_run(b, p, &v->pair_warm, r, errfd);
+			warm_run(b, v, &v->warm, r, errfd);
 		}
+		if (p && !p->warm.n) {
+			p->warm = v->pair_warm;
+			v->pair_warm.v = malloc(p->warm.cap * sizeof(*p->warm.v));
+			if (!v->pair_warm.v)
+				abort();
+			memcpy(v->pair_warm.v, p->warm.v, p->warm.n * sizeof(*p->warm.v));
+		}
+	}
 }
 
 /* After an idle pause the kernel's deferred work is cold: on cgroup v1 the
@@ -669,8 +700,9 @@ int main(int argc, char **argv)
 		perror("bench: memfd_create or mkdtemp");
 		return 2;
 	}
-	fprintf(stderr, "bench: %zu variants, %ld warm rounds (+%ld warm-up)\n", b.n, b.warm_runs,
-		b.warmup_rounds);
+	fprintf(stderr,
+		"bench: %zu variants, each beside its floor, %ld warm runs (+%ld warm-up)\n", b.n,
+		b.warm_runs, b.warmup_rounds);
 	run_warm(&b, errfd);
 	if (!stop)
 		fprintf(stderr, "bench: cold, %ld rounds, %ld ms idle before each run\n",

@@ -35,7 +35,8 @@ struct bench_variant {
 	char *path; /* argv[0] resolved on PATH once */
 	int id_arg; /* the argument "{id}", replaced by a fresh name each run; or -1 */
 	struct bench_series warm, cold_runs;
-	double tput_s; /* total wall seconds of its throughput runs */
+	struct bench_series pair_warm; /* its pair's runs, alternating with its own */
+	double tput_s;		       /* total wall seconds of its throughput runs */
 	size_t tput_runs, tput_failed;
 	int shown_failures;
 	char *first_failure; /* its exit status and the start of its stderr */

@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-rootfs=${1:?usage: tools/bench/bench.sh ROOTFS}
+rootfs=$(realpath "${1:?usage: tools/bench/bench.sh ROOTFS}")
 out=$PWD/build/bench
 byoc=$PWD/build/solutions/byoc
 floor=$out/floor

@@ -80,8 +80,10 @@ static double ratio(struct bench *b, struct bench_variant *v, bool cold)
 
 	if (!p)
 		return NAN;
-	return bench_median(cold ? &v->cold_runs : &v->warm, BENCH_WALL) /
-	       bench_median(cold ? &p->cold_runs : &p->warm, BENCH_WALL);
+	if (cold)
+		return bench_median(&v->cold_runs, BENCH_WALL) /
+		       bench_median(&p->cold_runs, BENCH_WALL);
+	return bench_median(&v->warm, BENCH_WALL) / bench_median(&v->pair_warm, BENCH_WALL);
 }
 
 struct target {
@@ -103,7 +105,11 @@ static int target_verdict(struct bench *b, const struct target *t, double *value
 
 	if (!n || !d || !n->warm.n || !d->warm.n)
 		return -1;
-	*value = bench_median(&n->warm, BENCH_WALL) / bench_median(&d->warm, BENCH_WALL);
+	/* A variant beside its own floor: the ratio within that block. */
+	if (!strcmp(n->pair, d->name))
+		*value = ratio(b, n, false);
+	else
+		*value = bench_median(&n->warm, BENCH_WALL) / bench_median(&d->warm, BENCH_WALL);
 	return t->op[0] == '<' ? *value <= t->limit : *value >= t->limit;
 }
 
@@ -176,6 +182,10 @@ static void json_series(FILE *f, struct bench *b, struct bench_variant *v, bool 
 	json_range(f, "wall_ms", s, BENCH_WALL);
 	fputs(", ", f);
 	json_range(f, "cpu_ms", s, BENCH_CPU);
+	if (!cold && v->pair_warm.n) {
+		fputs(", ", f);
+		json_range(f, "pair_wall_ms", &v->pair_warm, BENCH_WALL);
+	}
 	fputs(", \"peak_rss_kib\": {\"max\": ", f);
 	json_num(f, bench_max(s, BENCH_RSS));
 	fputs(", \"median\": ", f);
@@ -203,7 +213,9 @@ static void json_machine(FILE *f, struct bench *b)
 	fprintf(f,
 		"  \"settings\": {\"warm_runs\": %ld, \"warmup_rounds\": %ld, \"cold_runs\": %ld, "
 		"\"cold_idle_ms\": %ld, \"throughput_runs\": %ld, \"concurrent\": %ld, "
-		"\"order\": \"round robin over the variants, warm-up rounds discarded\"},\n",
+		"\"order\": \"warm: each variant alternating with its pair, run by run, warm-up "
+		"rounds discarded; cold: round robin with the idle pause before each run; "
+		"throughput: blocks of 100 alternating\"},\n",
 		b->warm_runs, b->warmup_rounds, b->cold_runs, b->cold_idle_ms, b->tput_runs,
 		b->concurrent);
 }
@@ -355,7 +367,8 @@ void bench_print_table(struct bench *b, FILE *out)
 
 	uname(&u);
 	fprintf(out,
-		"%ld runs of /bin/true each, warm (back to back, interleaved), %ld cold "
+		"%ld runs of /bin/true each, warm (back to back, alternating with the floor), %ld "
+		"cold "
 		"(after %ld ms idle); Linux %s, cgroup %s, %ld CPUs (%s), %s\n\n",
 		b->warm_runs, b->cold_runs, b->cold_idle_ms, u.release, cgroup_mode(),
 		sysconf(_SC_NPROCESSORS_ONLN), model, b->started);
@@ -366,8 +379,8 @@ void bench_print_table(struct bench *b, FILE *out)
 	fputs("|---|---|---:|---:|---:|---:|---:|\n", out);
 	for (size_t i = 0; i < b->n; i++)
 		table_row(b, &b->v[i], out);
-	fputs("\nx floor: ratio of warm medians to the floor; † to the floor with --net none, the "
-	      "same empty network namespace.\n",
+	fputs("\nx floor: the warm median over the floor's, timed alternately with it; † the floor "
+	      "with --net none, the same empty network namespace.\n",
 	      out);
 	for (size_t i = 0; i < b->n; i++) {
 		struct bench_variant *v = &b->v[i];
