@@ -8,7 +8,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 
-rootfs=$(realpath "${1:?usage: tools/bench/bench.sh ROOTFS}")
+rootfs=${1:?usage: tools/bench/bench.sh ROOTFS}
 out=$PWD/build/bench
 byoc=$PWD/build/solutions/byoc
 floor=$out/floor
@@ -165,6 +165,7 @@ clean_state() {
 	inside
 }
 
+rootfs=$(realpath -e -- "$rootfs") || die "$1: no such root file system: run 'sudo make rootfs'"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups, mounts): run 'sudo make bench'"
 for f in "$out/bench" "$floor" "$byoc" "$snapshot" "$rootfs/bin/true"; do
 	[ -x "$f" ] || die "$f is missing: run 'sudo make bench', which builds it"

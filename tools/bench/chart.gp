@@ -1,6 +1,6 @@
 # make bench's chart: one row per variant, the warm median as a bar with
 # whiskers from the fastest to the slowest run, the cold median below it, and
-# lines at the floor and at 1.2x the floor.
+# lines at the floor, at 1.2x the floor, and at the floor with --net none.
 # Usage: gnuplot -e "dat='chart.dat'; vars='chart.vars'; png='results.png'" chart.gp
 load vars
 
@@ -30,6 +30,12 @@ set label 1 sprintf("floor %.2f ms", floor_ms) at floor_ms, graph 1 offset -2, 0
 	font "DejaVu Sans,11"
 set label 2 sprintf("1.2x floor %.2f ms", 1.2 * floor_ms) at 1.2 * floor_ms, graph 1 \
 	offset 1, 0.8 left tc rgb "#c0392b" font "DejaVu Sans,11"
+
+# The floor with --net none: what crun, runc, bwrap and unshare compare with.
+set arrow 3 from floor_none_ms, graph 0 to floor_none_ms, graph 1 nohead lw 1.5 dt 3 \
+	lc rgb "#7f8c8d"
+set label 3 sprintf("floor --net none %.2f ms", floor_none_ms) at floor_none_ms, graph 0 \
+	offset 0.5, 0.7 left tc rgb "#7f8c8d" font "DejaVu Sans,10"
 
 up = 0.17
 h = 0.15

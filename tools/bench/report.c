@@ -457,7 +457,9 @@ int bench_write_chart_data(struct bench *b, const char *path)
 	if (!(f = fopen(vars, "we")))
 		return -1;
 	uname(&u);
+	struct bench_variant *none = bench_find(b, "floor --net none");
 	fprintf(f, "floor_ms = %.3f\n", floor ? bench_median(&floor->warm, BENCH_WALL) : NAN);
+	fprintf(f, "floor_none_ms = %.3f\n", none ? bench_median(&none->warm, BENCH_WALL) : NAN);
 	fprintf(f, "variants = %zu\n", b->n);
 	fprintf(f, "machine = \"Linux %s, cgroup %s, %ld CPUs (%s), %s\"\n", u.release,
 		cgroup_mode(), sysconf(_SC_NPROCESSORS_ONLN), model, b->started);
