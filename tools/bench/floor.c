@@ -54,23 +54,23 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define MEMORY	   (256ULL << 20)
-#define PIDS	   64
+#define MEMORY (256ULL << 20)
+#define PIDS 64
 #define CPU_PERIOD 100000
-#define CPU_QUOTA  100000
-#define FAIL	   125
+#define CPU_QUOTA 100000
+#define FAIL 125
 
 struct clone_args3 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
-		set_tid_size, cgroup;
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+		set_tid, set_tid_size, cgroup;
 };
 
 /* v1: one directory per controller, in the caller's cgroup of each. */
 static const char *const v1_controllers[] = { "memory", "pids", "cpu", "cpuacct" };
 #define N_V1 (sizeof(v1_controllers) / sizeof(v1_controllers[0]))
 
-static char dir[64];	   /* /run/byoc-floor/PID */
-static char cg[N_V1][640]; /* the cgroups made; "" for none */
+static char dir[64];		/* /run/byoc-floor/PID */
+static char cg[N_V1][640];	/* the cgroups made; "" for none */
 static char host_if[IFNAMSIZ];
 
 static void fail(const char *fmt, ...)
@@ -137,8 +137,7 @@ static void own_cgroup(const char *want, char *out, size_t size)
 		if (!path)
 			continue;
 		*path++ = '\0';
-		for (name = strtok_r(names + 1, ",", &next); name;
-		     name = strtok_r(NULL, ",", &next))
+		for (name = strtok_r(names + 1, ",", &next); name; name = strtok_r(NULL, ",", &next))
 			if (strcmp(name, want) == 0) {
 				snprintf(out, size, "%s", path);
 				return;
@@ -247,21 +246,17 @@ static void clean_up(void)
 
 int main(int argc, char **argv)
 {
-	static const int devices[][3] = {
-		{ 1, 3 }, { 1, 5 }, { 1, 7 }, { 1, 8 }, { 1, 9 }, { 5, 0 }
-	};
-	static const char *const device_names[] = { "null",   "zero",	 "full",
+	static const int devices[][3] = { { 1, 3 }, { 1, 5 }, { 1, 7 }, { 1, 8 }, { 1, 9 }, { 5, 0 } };
+	static const char *const device_names[] = { "null", "zero",    "full",
 						    "random", "urandom", "tty" };
 	static char *const envp[] = { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 				      "/sbin:/bin",
 				      "HOME=/root", NULL };
 	/* Docker's default capabilities. */
-	static const int keep[] = {
-		CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FSETID,	     CAP_FOWNER,
-		CAP_MKNOD,   CAP_NET_RAW,      CAP_SETGID,	     CAP_SETUID,
-		CAP_SETFCAP, CAP_SETPCAP,      CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
-		CAP_KILL,    CAP_AUDIT_WRITE
-	};
+	static const int keep[] = { CAP_CHOWN,	CAP_DAC_OVERRIDE, CAP_FSETID,		CAP_FOWNER,
+				    CAP_MKNOD,	CAP_NET_RAW,	  CAP_SETGID,		CAP_SETUID,
+				    CAP_SETFCAP, CAP_SETPCAP,	  CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+				    CAP_KILL,	CAP_AUDIT_WRITE };
 	bool veth = true, v2;
 	const char *rootfs;
 	char **command, hostname[16], path[600], opts[1024], own[512], text[256];
@@ -356,8 +351,7 @@ int main(int argc, char **argv)
 				goto out;
 			}
 			for (size_t j = 0; j < i; j++)
-				again |= seen[j].st_dev == seen[i].st_dev &&
-					 seen[j].st_ino == seen[i].st_ino;
+				again |= seen[j].st_dev == seen[i].st_dev && seen[j].st_ino == seen[i].st_ino;
 			if (again)
 				continue;
 			own_cgroup(v1_controllers[i], own, sizeof(own));
@@ -374,8 +368,7 @@ int main(int argc, char **argv)
 		    (access(strcat(strcpy(path, cg[0]), "/memory.memsw.limit_in_bytes"), F_OK) ==
 			     0 &&
 		     put(cg[0], "memory.memsw.limit_in_bytes", text) < 0) ||
-		    put(cg[1], "pids.max", "64") < 0 ||
-		    put(cg[2], "cpu.cfs_period_us", "100000") < 0 ||
+		    put(cg[1], "pids.max", "64") < 0 || put(cg[2], "cpu.cfs_period_us", "100000") < 0 ||
 		    put(cg[2], "cpu.cfs_quota_us", "100000") < 0)
 			goto out;
 	}
@@ -425,8 +418,8 @@ int main(int argc, char **argv)
 		CHECK(unshare(CLONE_NEWCGROUP), ("unshare(CLONE_NEWCGROUP)"));
 		CHECK(sethostname(hostname, strlen(hostname)), ("sethostname"));
 		CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), ("mount / private"));
-		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
-			 rootfs, dir, dir);
+		snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", rootfs,
+			 dir, dir);
 		snprintf(path, sizeof(path), "%s/merged", dir);
 		CHECK(mount("overlay", path, "overlay", 0, opts), ("mount overlay %s", opts));
 		CHECK(chdir(path), ("chdir %s", path));
@@ -503,8 +496,7 @@ int main(int argc, char **argv)
 				data[cap / 32].effective |= 1u << (cap % 32);
 				data[cap / 32].permitted |= 1u << (cap % 32);
 			} else {
-				CHECK(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0),
-				      ("drop capability %d", cap));
+				CHECK(prctl(PR_CAPBSET_DROP, cap, 0, 0, 0), ("drop capability %d", cap));
 			}
 		}
 		CHECK(syscall(SYS_capset, &hdr, data), ("capset"));
@@ -528,8 +520,7 @@ int main(int argc, char **argv)
 	}
 	if (veth) {
 		struct req r;
-		struct ifinfomsg *i =
-			req_start(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*i));
+		struct ifinfomsg *i = req_start(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*i));
 		struct rtattr *info, *data, *peer;
 		struct ifinfomsg peer_msg = { 0 };
 		uint32_t ns_pid = (uint32_t)pid;
