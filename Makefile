@@ -144,7 +144,7 @@ $(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildc
 endif
 
 # make bench's timing driver (tools/bench/).
-BENCH_SRCS := tools/bench/bench.c tools/bench/report.c
+BENCH_SRCS := $(addprefix tools/bench/,bench.c concurrent.c leaks.c report.c)
 $(BUILD)/bench/bench: $(BENCH_SRCS) tools/bench/bench.h lib/cleanup.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(BENCH_SRCS) -lm

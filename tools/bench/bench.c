@@ -14,11 +14,9 @@
  * BENCH_COLD_RUNS (100), BENCH_COLD_IDLE_MS (1000), BENCH_THROUGHPUT (1000),
  * BENCH_CONCURRENT (50). */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <ftw.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,17 +33,17 @@
 
 extern char **environ;
 
-static int devnull = -1;
+int bench_devnull = -1;
 /* Set by SIGINT or SIGTERM: finish the run under way, then report and clean up. */
-static volatile sig_atomic_t stop;
+volatile sig_atomic_t bench_stop;
 
 static void on_stop(int sig)
 {
 	(void)sig;
-	stop = 1;
+	bench_stop = 1;
 }
 
-static double now_ms(void)
+double bench_now_ms(void)
 {
 	struct timespec t;
 
@@ -53,11 +51,11 @@ static double now_ms(void)
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-static void sleep_ms(long ms)
+void bench_sleep_ms(long ms)
 {
 	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
 
-	while (nanosleep(&t, &t) < 0 && errno == EINTR && !stop)
+	while (nanosleep(&t, &t) < 0 && errno == EINTR && !bench_stop)
 		;
 }
 
@@ -182,7 +180,7 @@ static int read_spec(struct bench *b, const char *file)
  * a vfork-like clone and execve, so the driver's size does not count), in a
  * process group of its own: a Ctrl-C at the terminal reaches the driver
  * alone, which lets the run under way end as it would, cleaning up. */
-static pid_t spawn(char *path, char **argv, int in, int out, int err)
+pid_t bench_spawn(char *path, char **argv, int in, int out, int err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -206,13 +204,13 @@ static pid_t spawn(char *path, char **argv, int in, int out, int err)
 	return pid;
 }
 
-static int exit_code(int status)
+int bench_exit_code(int status)
 {
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 /* The first bytes of a memfd as one line, for a failure message. */
-static void first_line_of(int fd, char *buf, size_t size)
+void bench_first_line_of(int fd, char *buf, size_t size)
 {
 	ssize_t n = pread(fd, buf, size - 1, 0);
 
@@ -251,8 +249,8 @@ static int run_once(struct bench_variant *v, int errfd, struct bench_sample *out
 		snprintf(id, sizeof(id), "byoc-bench-%d-%lu", (int)getpid(), runs++);
 		v->argv[v->id_arg] = id;
 	}
-	t0 = now_ms();
-	pid = spawn(v->path, v->argv, devnull, devnull, errfd);
+	t0 = bench_now_ms();
+	pid = bench_spawn(v->path, v->argv, bench_devnull, bench_devnull, errfd);
 	if (placeholder)
 		v->argv[v->id_arg] = placeholder;
 	if (pid < 0) {
@@ -262,7 +260,7 @@ static int run_once(struct bench_variant *v, int errfd, struct bench_sample *out
 	}
 	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
-	out->wall_ms = now_ms() - t0;
+	out->wall_ms = bench_now_ms() - t0;
 	out->cpu_ms = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
 		      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 	out->rss_kib = ru.ru_maxrss;
@@ -270,11 +268,11 @@ static int run_once(struct bench_variant *v, int errfd, struct bench_sample *out
 		return 0;
 	if (v->shown_failures++ < 3) {
 		char err[400];
-		first_line_of(errfd, err, sizeof(err));
-		fprintf(stderr, "bench: %s failed with status %d: %s\n", v->name, exit_code(status),
-			err[0] ? err : "(nothing on stderr)");
+		bench_first_line_of(errfd, err, sizeof(err));
+		fprintf(stderr, "bench: %s failed with status %d: %s\n", v->name,
+			bench_exit_code(status), err[0] ? err : "(nothing on stderr)");
 		if (!v->first_failure &&
-		    asprintf(&v->first_failure, "status %d: %s", exit_code(status),
+		    asprintf(&v->first_failure, "status %d: %s", bench_exit_code(status),
 			     err[0] ? err : "(nothing on stderr)") < 0)
 			v->first_failure = NULL;
 	}
@@ -302,14 +300,14 @@ static void warm_run(struct bench *b, struct bench_variant *v, struct bench_seri
  * --net none. */
 static void run_warm(struct bench *b, int errfd)
 {
-	for (size_t i = 0; i < b->n && !stop; i++) {
+	for (size_t i = 0; i < b->n && !bench_stop; i++) {
 		struct bench_variant *v = &b->v[i], *p = v->pair[0] ? bench_find(b, v->pair) : NULL;
 		bool paired = false;
 		for (size_t k = 0; k < b->n; k++)
 			paired |= !strcmp(b->v[k].pair, v->name);
 		if (!p && paired)
 			continue; /* timed beside the variants paired with it */
-		for (long r = 0; r < b->warmup_rounds + b->warm_runs && !stop; r++) {
+		for (long r = 0; r < b->warmup_rounds + b->warm_runs && !bench_stop; r++) {
 			if (p)
 				warm_run(b, p, &v->pair_warm, r, errfd);
 			warm_run(b, v, &v->warm, r, errfd);
@@ -328,15 +326,15 @@ static void run_warm(struct bench *b, int errfd)
  * first write to cgroup.procs waits for an RCU grace period. */
 static void run_cold(struct bench *b, int errfd)
 {
-	for (long r = 0; r < b->cold_runs && !stop; r++) {
+	for (long r = 0; r < b->cold_runs && !bench_stop; r++) {
 		if (r && r % 10 == 0)
 			fprintf(stderr, "bench: cold round %ld of %ld\n", r, b->cold_runs);
 		for (size_t i = 0; i < b->n; i++) {
 			struct bench_sample s;
 			if (!b->v[i].cold)
 				continue;
-			sleep_ms(b->cold_idle_ms);
-			if (stop)
+			bench_sleep_ms(b->cold_idle_ms);
+			if (bench_stop)
 				break;
 			if (run_once(&b->v[i], errfd, &s) < 0)
 				b->v[i].cold_runs.failed++;
@@ -352,304 +350,26 @@ static void run_throughput(struct bench *b, int errfd)
 	const long block = 100;
 
 	for (long done = 0; done < b->tput_runs; done += block)
-		for (size_t i = 0; i < b->n && !stop; i++) {
+		for (size_t i = 0; i < b->n && !bench_stop; i++) {
 			struct bench_variant *v = &b->v[i];
 			long k = b->tput_runs - done < block ? b->tput_runs - done : block;
-			double t0 = now_ms();
+			double t0 = bench_now_ms();
 			long j;
 			if (!v->throughput)
 				continue;
-			for (j = 0; j < k && !stop; j++) {
+			for (j = 0; j < k && !bench_stop; j++) {
 				struct bench_sample s;
 				if (run_once(v, errfd, &s) < 0)
 					v->tput_failed++;
 			}
-			v->tput_s += (now_ms() - t0) / 1e3;
+			v->tput_s += (bench_now_ms() - t0) / 1e3;
 			v->tput_runs += j;
 		}
 }
 
-static int cmp_str(const void *a, const void *b)
+int bench_cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The IPv4 address a container printed (`ip -4 -o addr`: "inet A.B.C.D/N"). */
-static char *address_in(const char *file)
-{
-	_cleanup_fclose_ FILE *f = fopen(file, "re");
-	char buf[512], addr[64];
-	size_t n;
-	const char *p;
-
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	p = strstr(buf, "inet ");
-	if (!p || sscanf(p + 5, "%63[0-9.]", addr) != 1)
-		return NULL;
-	return strdup(addr);
-}
-
-/* Many containers at once: each prints its address and waits for a line on
- * a shared fifo, so that all are up together before any ends. */
-static int run_concurrent(struct bench *b, const char *dir)
-{
-	struct bench_concurrency *c = &b->conc;
-	size_t n = b->concurrent;
-	pid_t *pid = calloc(n, sizeof(*pid));
-	int *status = calloc(n, sizeof(*status));
-	char **addr = calloc(n, sizeof(*addr));
-	char gate[4096], file[4096];
-	int gatefd;
-	double t0;
-
-	if (!pid || !status || !addr)
-		abort();
-	c->containers = n;
-	c->ran = true;
-	snprintf(gate, sizeof(gate), "%s/gate", dir);
-	if (mkfifo(gate, 0600) < 0 || (gatefd = open(gate, O_RDWR | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "bench: mkfifo %s: %s: is %s writable?\n", gate, strerror(errno),
-			dir);
-		return -1;
-	}
-	t0 = now_ms();
-	for (size_t i = 0; i < n; i++) {
-		_cleanup_close_ int out = -1, err = -1;
-		snprintf(file, sizeof(file), "%s/out.%zu", dir, i);
-		out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		snprintf(file, sizeof(file), "%s/err.%zu", dir, i);
-		err = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		pid[i] = out < 0 || err < 0
-				 ? -1
-				 : spawn(b->concurrent_path, b->concurrent_argv, gatefd, out, err);
-		if (pid[i] < 0)
-			status[i] = 125 << 8;
-	}
-	/* Up: an address printed; or gone already, which is a failure. */
-	for (int t = 0; t < 3000; t++) {
-		size_t up = 0, gone = 0;
-		for (size_t i = 0; i < n; i++) {
-			if (pid[i] > 0 && waitpid(pid[i], &status[i], WNOHANG) == pid[i])
-				pid[i] = 0;
-			if (pid[i] <= 0) {
-				gone++;
-				continue;
-			}
-			snprintf(file, sizeof(file), "%s/out.%zu", dir, i);
-			free(addr[i]);
-			addr[i] = address_in(file);
-			up += addr[i] != NULL;
-		}
-		c->up = up;
-		if (up + gone >= n || stop)
-			break;
-		sleep_ms(20);
-	}
-	c->up_ms = now_ms() - t0;
-	for (size_t i = 0; i < n; i++)
-		if (write(gatefd, "go\n", 3) != 3)
-			break;
-	close(gatefd);
-	for (size_t i = 0; i < n; i++) {
-		if (pid[i] > 0)
-			while (waitpid(pid[i], &status[i], 0) < 0 && errno == EINTR)
-				;
-		if (!addr[i]) {
-			snprintf(file, sizeof(file), "%s/out.%zu", dir, i);
-			addr[i] = address_in(file);
-		}
-		if (status[i] != 0 || !addr[i]) {
-			c->failed++;
-			if (!c->first_error) {
-				_cleanup_close_ int fd = -1;
-				char err[400] = "";
-				snprintf(file, sizeof(file), "%s/err.%zu", dir, i);
-				if ((fd = open(file, O_RDONLY | O_CLOEXEC)) >= 0)
-					first_line_of(fd, err, sizeof(err));
-				if (asprintf(&c->first_error, "container %zu: status %d, %s: %s", i,
-					     exit_code(status[i]),
-					     addr[i] ? "address printed" : "no address printed",
-					     err[0] ? err : "(nothing on stderr)") < 0)
-					c->first_error = NULL;
-			}
-		}
-		snprintf(file, sizeof(file), "%s/out.%zu", dir, i);
-		unlink(file);
-		snprintf(file, sizeof(file), "%s/err.%zu", dir, i);
-		unlink(file);
-	}
-	c->total_ms = now_ms() - t0;
-	unlink(gate);
-	/* Distinct addresses among those printed. */
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (addr[i])
-			addr[k++] = addr[i];
-	qsort(addr, k, sizeof(*addr), cmp_str);
-	for (size_t i = 0; i < k; i++)
-		c->distinct += i == 0 || strcmp(addr[i], addr[i - 1]) != 0;
-	for (size_t i = 0; i < k; i++)
-		free(addr[i]);
-	free(addr);
-	free(status);
-	free(pid);
-	if (c->first_error)
-		fprintf(stderr, "bench: %zu containers at once: %s\n", n, c->first_error);
-	if (c->distinct != n && !c->first_error &&
-	    asprintf(&c->first_error, "%zu containers printed %zu distinct addresses", n,
-		     c->distinct) < 0)
-		c->first_error = NULL;
-	return bench_concurrency_ok(b) ? 0 : -1;
-}
-
-/* What the floor leaves when it fails to clean up, which LEAK_SNAPSHOT
- * does not name: its cgroups (floor-PID, beneath the caller's cgroup on v1)
- * and its directories in /run/byoc-floor. */
-static FILE *floor_out;
-
-static int floor_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	if (flag != FTW_D)
-		return FTW_CONTINUE;
-	if (!strncmp(path + ftw->base, "floor-", 6))
-		fprintf(floor_out, "cgroup %s\n", path);
-	return ftw->level >= 8 ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
-}
-
-static void floor_leftovers(FILE *out)
-{
-	_cleanup_closedir_ DIR *d = opendir("/run/byoc-floor");
-	struct dirent *e;
-
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			fprintf(out, "state /run/byoc-floor/%s\n", e->d_name);
-	floor_out = out;
-	nftw("/sys/fs/cgroup", floor_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL);
-}
-
-/* LEAK_SNAPSHOT's lines: the mounts, links, cgroups and state directories;
- * then the floor's. */
-static char *snapshot(const char *tool)
-{
-	_cleanup_close_ int fd = memfd_create("bench-snapshot", MFD_CLOEXEC);
-	char *argv[] = { (char *)tool, NULL };
-	struct stat st;
-	int status;
-	pid_t pid;
-	char *s;
-
-	if (fd < 0 || (pid = spawn((char *)tool, argv, devnull, fd, devnull)) < 0)
-		return NULL;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (status != 0)
-		return NULL;
-	_cleanup_fclose_ FILE *f = fdopen(fcntl(fd, F_DUPFD_CLOEXEC, 0), "a");
-	if (!f)
-		return NULL;
-	floor_leftovers(f);
-	fflush(f);
-	if (fstat(fd, &st) < 0 || !(s = calloc(1, st.st_size + 1)))
-		return NULL;
-	if (pread(fd, s, st.st_size, 0) != st.st_size) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-struct lines {
-	char **v;
-	size_t n;
-};
-
-/* Splits a copy of s into sorted lines that point into *copy. */
-static void sorted_lines(const char *s, char **copy, struct lines *l)
-{
-	char *save = NULL;
-	size_t cap = 16;
-
-	*copy = strdup(s);
-	l->v = malloc(cap * sizeof(*l->v));
-	l->n = 0;
-	if (!*copy || !l->v)
-		abort();
-	for (char *p = strtok_r(*copy, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
-		if (l->n == cap && !(l->v = realloc(l->v, (cap *= 2) * sizeof(*l->v))))
-			abort();
-		l->v[l->n++] = p;
-	}
-	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
-}
-
-/* The lines that `after` has more often than `before` (a second mount on one
- * point counts), "; "-joined: the links alone, or all but the links. */
-static char *added_lines(const char *before, const char *after, bool links)
-{
-	_cleanup_free_ char *bcopy = NULL, *acopy = NULL;
-	struct lines b, a;
-	char *out = NULL;
-	size_t len = 0, i = 0, j = 0, shown = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	sorted_lines(before, &bcopy, &b);
-	sorted_lines(after, &acopy, &a);
-	while (j < a.n) {
-		int c = i < b.n ? strcmp(b.v[i], a.v[j]) : 1;
-		if (c < 0) {
-			i++;
-		} else if (c == 0) {
-			i++;
-			j++;
-		} else {
-			const char *l = a.v[j++];
-			if ((strncmp(l, "link ", 5) == 0) == links)
-				fprintf(f, "%s%s", shown++ ? "; " : "", l);
-		}
-	}
-	fclose(f);
-	free(a.v);
-	free(b.v);
-	if (!shown) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* Cgroups, mounts and state directories must be gone when the runtime has
- * exited; a veth's host end goes when the kernel frees the container's
- * network namespace, a few milliseconds later, so links get 10 s. */
-static void check_leaks(struct bench *b, const char *tool, const char *before)
-{
-	_cleanup_free_ char *after = snapshot(tool);
-	_cleanup_free_ char *other = NULL;
-	char *links = NULL;
-
-	if (!after)
-		return;
-	b->leak_checked = true;
-	other = added_lines(before, after, false);
-	links = added_lines(before, after, true);
-	for (int t = 0; links && t < 100; t++) {
-		sleep_ms(100);
-		free(after);
-		after = snapshot(tool);
-		free(links);
-		links = after ? added_lines(before, after, true) : NULL;
-	}
-	if (other && links) {
-		if (asprintf(&b->leaks, "%s; %s", other, links) < 0)
-			b->leaks = NULL;
-		free(links);
-	} else {
-		b->leaks = other ? byoc_steal_ptr(&other) : links;
-	}
 }
 
 static int prepare_io(struct bench *b)
@@ -657,8 +377,8 @@ static int prepare_io(struct bench *b)
 	char date[32];
 	time_t t = time(NULL);
 
-	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0) {
+	bench_devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (bench_devnull < 0) {
 		perror("bench: open /dev/null");
 		return -1;
 	}
@@ -690,7 +410,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_stop };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (!(before = snapshot(argv[3]))) {
+	if (!(before = bench_snapshot(argv[3]))) {
 		fprintf(stderr, "bench: %s gave no snapshot: build it with 'make bench'\n",
 			argv[3]);
 		return 2;
@@ -704,19 +424,19 @@ int main(int argc, char **argv)
 		"bench: %zu variants, each beside its floor, %ld warm runs (+%ld warm-up)\n", b.n,
 		b.warm_runs, b.warmup_rounds);
 	run_warm(&b, errfd);
-	if (!stop)
+	if (!bench_stop)
 		fprintf(stderr, "bench: cold, %ld rounds, %ld ms idle before each run\n",
 			b.cold_runs, b.cold_idle_ms);
 	run_cold(&b, errfd);
-	if (!stop)
+	if (!bench_stop)
 		fprintf(stderr, "bench: throughput, %ld back to back\n", b.tput_runs);
 	run_throughput(&b, errfd);
-	if (b.concurrent_path && b.concurrent > 0 && !stop) {
+	if (b.concurrent_path && b.concurrent > 0 && !bench_stop) {
 		fprintf(stderr, "bench: %ld containers at once\n", b.concurrent);
-		failed |= run_concurrent(&b, dir) < 0;
+		failed |= bench_run_concurrent(&b, dir) < 0;
 	}
 	rmdir(dir);
-	check_leaks(&b, argv[3], before);
+	bench_check_leaks(&b, argv[3], before);
 	for (size_t i = 0; i < b.n; i++)
 		failed |= b.v[i].warm.failed || b.v[i].cold_runs.failed || b.v[i].tput_failed;
 	failed |= !b.leak_checked || b.leaks != NULL;
@@ -733,7 +453,7 @@ int main(int argc, char **argv)
 	else
 		failed = 1;
 	bench_print_table(&b, stdout);
-	if (stop) {
+	if (bench_stop) {
 		fprintf(stderr, "bench: interrupted: the figures above are partial\n");
 		return 130;
 	}

@@ -5,7 +5,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define BENCH_MAX_VARIANTS 32
 #define BENCH_MAX_ARGS	   32
@@ -69,6 +71,23 @@ struct bench {
 	bool leak_checked;
 	char *started; /* ISO 8601, UTC */
 };
+
+/* bench.c: running one command */
+extern int bench_devnull;
+extern volatile sig_atomic_t bench_stop;
+double bench_now_ms(void);
+void bench_sleep_ms(long ms);
+pid_t bench_spawn(char *path, char **argv, int in, int out, int err);
+int bench_exit_code(int status);
+void bench_first_line_of(int fd, char *buf, size_t size);
+int bench_cmp_str(const void *a, const void *b);
+
+/* concurrent.c */
+int bench_run_concurrent(struct bench *b, const char *dir);
+
+/* leaks.c */
+char *bench_snapshot(const char *tool);
+void bench_check_leaks(struct bench *b, const char *tool, const char *before);
 
 /* report.c */
 double bench_median(const struct bench_series *s, int field);
