@@ -147,6 +147,12 @@ $(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildc
 	$(CGROUP_FAKE_LINK)
 endif
 
+# make bench's timing driver (tools/bench/).
+BENCH_SRCS := $(addprefix tools/bench/,bench.c concurrent.c leaks.c report.c)
+$(BUILD)/bench/bench: $(BENCH_SRCS) tools/bench/bench.h lib/cleanup.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(BENCH_SRCS) -lm
+
 # Programs of the lab's own, static, installed into the rootfs.
 ROOTFS_PROGS := $(patsubst rootfs/tools/%.c,$(BUILD)/rootfs-progs/%,$(wildcard rootfs/tools/*.c))
 $(BUILD)/rootfs-progs/%: rootfs/tools/%.c
@@ -182,7 +188,7 @@ compile_commands.json: Makefile tools/compile-commands.sh $(EDITOR_SRCS)
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak run
+ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak run bench bench-deps
 ifneq ($(shell id -u),0)
 ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
@@ -193,7 +199,7 @@ as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD) compile_commands.json;
 SANDBOX := tools/sandbox.sh
 
 .PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell run \
-	format clean clean-host soak check-v2 _check-v2 vm vm-deps _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
+	format clean clean-host soak bench bench-deps check-v2 _check-v2 vm vm-deps _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
 
 help:
 	@echo "build-your-own-container: a Linux container in C, one kernel feature at a time"
@@ -216,6 +222,10 @@ help:
 	@echo "                            skeletons fail, exercises match, mutants of the"
 	@echo "                            solutions lose points, sanitizers, no leaks"
 	@echo "  sudo make soak            1000 runs back to back and 50 at once, then a leak check"
+	@echo "  sudo make bench           time byoc run beside the floor (the bare syscalls),"
+	@echo "                            each step, crun, runc, bwrap, unshare; writes"
+	@echo "                            $(BUILD)/bench/results.json and results.png"
+	@echo "  sudo make bench-deps      install crun, runc, bubblewrap and gnuplot to compare"
 	@echo "  sudo make clean-host      remove the cgroups, state and veth host ends that killed"
 	@echo "                            runtimes left"
 	@echo "  sudo make check-v2        the same proofs in a pure cgroup-v2 VM (QEMU, Debian's"
@@ -307,6 +317,18 @@ soak:
 	@tools/deps.sh
 	@$(call as_user,$(MAKE) --no-print-directory IMPL=solutions _rootfs $(BUILD)/solutions/step-04 \
 		$(BUILD)/tests/leak-snapshot && tools/soak.sh $(BUILD)/solutions/step-04 1000 50)
+
+# Speed: byoc run beside the floor and the other runtimes (tools/bench/).
+# The chart needs gnuplot, so bench installs it as bench-deps would.
+BENCH_BINS := $(BUILD)/solutions/byoc $(foreach s,$(STEPS),$(BUILD)/solutions/step-$(call num,$(s))) \
+	$(BUILD)/tests/leak-snapshot $(BUILD)/bench/floor $(BUILD)/bench/bench
+bench:
+	@tools/deps.sh
+	@tools/bench/deps.sh gnuplot
+	@$(call as_user,$(MAKE) --no-print-directory IMPL=solutions _rootfs $(BENCH_BINS) \
+		&& tools/bench/bench.sh $(ROOTFS))
+bench-deps:
+	@tools/bench/deps.sh all
 
 # The lab's VM (tools/vm/): Debian's kernel under QEMU, cgroup v2 alone.
 VM := $(BUILD)/vm
