@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -37,7 +38,7 @@ struct clone_args_v2 {
 /* Signals the runtime passes on to the container's command. */
 static const int forwarded_signals[] = { BYOC_FORWARDED_SIGNALS };
 
-static const char go_byte = 'G';
+static const char go_byte = 'G', ready_byte = 'R';
 
 static void fill_stage(struct byoc_error *err, const char *stage)
 {
@@ -348,6 +349,10 @@ static _Noreturn void child_main(struct byoc_container *c, const struct byoc_sta
 		_exit(BYOC_EXIT_RUNTIME);
 
 	for (size_t i = 0; i < n; i++) {
+		/* An overlapping after_clone() says it is done with a byte. */
+		if (stages[i]->after_clone && stages[i]->after_clone_overlaps &&
+		    (read(c->sync_fd, &go, 1) != 1 || go != ready_byte))
+			_exit(BYOC_EXIT_RUNTIME);
 		if (!stages[i]->child_setup)
 			continue;
 		child_note(c->sync_fd, stages[i]->name);
@@ -432,6 +437,15 @@ static int died_before_exec(struct byoc_container *c, const char *stage, struct 
 			       WEXITSTATUS(ws));
 	fill_stage(err, stage);
 	return -EINVAL;
+}
+
+/* Whether the child has a report waiting on the sync socket, or has closed
+ * it (it died): then its own account of what happened comes first. */
+static bool child_has_news(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP)) != 0;
 }
 
 /* Wait for a failure report, or EOF: the sync socket is close-on-exec, so
@@ -542,21 +556,32 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	close(fds[1]);
 	c->sync_fd = parent_fd;
 
-	for (size_t i = 0; i < count; i++) {
-		if (!list[i]->after_clone)
-			continue;
-		r = run_hook(list[i]->after_clone, c, list[i], "after_clone", err);
-		if (r < 0) {
+	/* The hooks the child waits for before it starts, then the go, then
+	 * those it may overlap, each followed by its ready byte. */
+	for (int overlapping = 0; overlapping < 2; overlapping++) {
+		for (size_t i = 0; i < count; i++) {
+			if (!list[i]->after_clone || list[i]->after_clone_overlaps != overlapping)
+				continue;
+			r = run_hook(list[i]->after_clone, c, list[i], "after_clone", err);
+			/* A child that failed or died meanwhile says why: the
+			 * hook's failure may only follow from it. */
+			if (r < 0 && overlapping && child_has_news(parent_fd))
+				goto await;
+			if (r < 0) {
+				reap(c->pid, true);
+				goto out;
+			}
+			/* EPIPE: the child is gone, and await_exec() says how. */
+			if (overlapping && send(parent_fd, &ready_byte, 1, MSG_NOSIGNAL) != 1)
+				goto await;
+		}
+		if (!overlapping && write(parent_fd, &go_byte, 1) != 1) {
+			r = byoc_error_sys(err, errno, "write(sync socket)");
 			reap(c->pid, true);
-			goto out;
+			goto out_stage_lifecycle;
 		}
 	}
-
-	if (write(parent_fd, &go_byte, 1) != 1) {
-		r = byoc_error_sys(err, errno, "write(sync socket)");
-		reap(c->pid, true);
-		goto out_stage_lifecycle;
-	}
+await:
 	r = await_exec(c, parent_fd, err);
 	if (r < 0)
 		goto out;

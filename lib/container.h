@@ -72,6 +72,12 @@ struct byoc_stage {
 	 * lifecycle reports a hook that fails without a message as such. */
 	int (*prepare)(struct byoc_container *c, struct byoc_error *err);
 	int (*after_clone)(struct byoc_container *c, struct byoc_error *err);
+	/* false: the child starts its set-up once after_clone() is done (step
+	 * 04 joins the cgroup there, before anything runs in it). true: the
+	 * child sets up the stages before this one meanwhile, and waits for
+	 * after_clone() only before this stage's own child_setup() (step 06
+	 * makes the veth pair while the child mounts). */
+	bool after_clone_overlaps;
 	int (*child_setup)(struct byoc_container *c, struct byoc_error *err);
 	/* Must undo whatever prepare() and after_clone() did, even partly. */
 	void (*cleanup)(struct byoc_container *c);

@@ -132,9 +132,12 @@ static int cgroups_child_setup(struct byoc_container *c __attribute__((unused)),
 
 static void cgroups_cleanup(struct byoc_container *c)
 {
-	/* The figures go with the cgroup: read them first. */
-	byoc_cgroup_stats(&c->cgroup, &c->stats);
-	c->have_stats = c->stats.have_peak || c->stats.have_oom || c->stats.have_cpu;
+	/* The figures go with the cgroup: read them first, when --stats or -v
+	 * shows them. */
+	if (c->opts->stats || c->opts->verbose) {
+		byoc_cgroup_stats(&c->cgroup, &c->stats);
+		c->have_stats = c->stats.have_peak || c->stats.have_oom || c->stats.have_cpu;
+	}
 	byoc_cgroup_destroy(&c->cgroup);
 }
 

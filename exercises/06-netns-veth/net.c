@@ -194,6 +194,8 @@ const struct byoc_stage byoc_stage_net = {
 	 * in steps/06-netns-veth/README.md, "Your task". */
 	.prepare = net_prepare,
 	.after_clone = net_after_clone,
+	/* The child mounts its file systems while the pair is made. */
+	.after_clone_overlaps = true,
 	.child_setup = net_child_setup,
 	.cleanup = net_cleanup,
 };

@@ -231,6 +231,8 @@ const struct byoc_stage byoc_stage_net = {
 	/* END SOLUTION */
 	.prepare = net_prepare,
 	.after_clone = net_after_clone,
+	/* The child mounts its file systems while the pair is made. */
+	.after_clone_overlaps = true,
 	.child_setup = net_child_setup,
 	.cleanup = net_cleanup,
 };

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +15,9 @@
 #include "bench.h"
 #include "cleanup.h"
 
-/* What the floor leaves when it fails to clean up, which LEAK_SNAPSHOT
- * does not name: its cgroups (floor-PID, beneath the caller's cgroup on v1)
- * and its directories in /run/byoc-floor. */
-static FILE *floor_out;
-
-static int floor_visit(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	if (flag != FTW_D)
-		return FTW_CONTINUE;
-	if (!strncmp(path + ftw->base, "floor-", 6))
-		fprintf(floor_out, "cgroup %s\n", path);
-	return ftw->level >= 8 ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
-}
-
+/* What the floor leaves when it fails to clean up that LEAK_SNAPSHOT does
+ * not name: its directories in /run/byoc-floor. (Its cgroups, byoc-floor-PID,
+ * are the snapshot's.) */
 static void floor_leftovers(FILE *out)
 {
 	_cleanup_closedir_ DIR *d = opendir("/run/byoc-floor");
@@ -39,8 +26,6 @@ static void floor_leftovers(FILE *out)
 	while (d && (e = readdir(d)))
 		if (e->d_name[0] != '.')
 			fprintf(out, "state /run/byoc-floor/%s\n", e->d_name);
-	floor_out = out;
-	nftw("/sys/fs/cgroup", floor_visit, 16, FTW_PHYS | FTW_ACTIONRETVAL);
 }
 
 /* LEAK_SNAPSHOT's lines: the mounts, links, cgroups and state directories;
