@@ -40,8 +40,8 @@ struct byoc_container {
 	/* The namespaces the stages must create (see byoc_stages_check()). */
 	const struct byoc_ns_need *needs;
 	size_t n_needs;
-	char id[13];		 /* 12 hex digits, unique per container */
-	pid_t pid;		 /* the child, as the host numbers it; 0 before clone */
+	char id[13]; /* 12 hex digits, unique per container */
+	pid_t pid;   /* the child, as the host numbers it; 0 before clone */
 	/* The command started (execve() succeeded): what lives in the
 	 * container's namespaces now ends with them. */
 	bool command_ran;
@@ -72,15 +72,15 @@ struct byoc_stage {
 	 * lifecycle reports a hook that fails without a message as such. */
 	int (*prepare)(struct byoc_container *c, struct byoc_error *err);
 	int (*after_clone)(struct byoc_container *c, struct byoc_error *err);
+	int (*child_setup)(struct byoc_container *c, struct byoc_error *err);
+	/* Must undo whatever prepare() and after_clone() did, even partly. */
+	void (*cleanup)(struct byoc_container *c);
 	/* false: the child starts its set-up once after_clone() is done (step
 	 * 04 joins the cgroup there, before anything runs in it). true: the
 	 * child sets up the stages before this one meanwhile, and waits for
 	 * after_clone() only before this stage's own child_setup() (step 06
 	 * makes the veth pair while the child mounts). */
 	bool after_clone_overlaps;
-	int (*child_setup)(struct byoc_container *c, struct byoc_error *err);
-	/* Must undo whatever prepare() and after_clone() did, even partly. */
-	void (*cleanup)(struct byoc_container *c);
 };
 
 /* Drop the stages that a later stage in the list supersedes. `out` must hold

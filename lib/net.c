@@ -278,8 +278,8 @@ bool byoc_net_gc(int dirfd, char *link)
 		return false;
 	buf[got] = '\0';
 	rec = byoc_state_record(buf, "net");
-	if (!rec || sscanf(rec, "%31s %15s %lu", block, link, &ino) != 3 || strncmp(link, "byoc", 4) ||
-	    stat("/proc/self/ns/net", &ns) < 0 || ns.st_ino != ino)
+	if (!rec || sscanf(rec, "%31s %15s %lu", block, link, &ino) != 3 ||
+	    strncmp(link, "byoc", 4) || stat("/proc/self/ns/net", &ns) < 0 || ns.st_ino != ino)
 		return false;
 	if (byoc_nl_open(&nl, &err) < 0)
 		return false;

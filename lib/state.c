@@ -61,7 +61,8 @@ static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) /* a file: no need to try rmdir */
+		if (e->d_type != DT_DIR &&
+		    e->d_type != DT_UNKNOWN) /* a file: no need to try rmdir */
 			r = unlinkat(fd, e->d_name, 0) < 0 && errno != ENOENT ? -errno : r;
 		else
 			r = remove_tree(fd, e->d_name, st.st_dev, depth + 1) ?: r;

@@ -465,8 +465,7 @@ START_TEST(test_net_pair_lives_with_a_held_namespace)
 		      "%d) to stay while its network namespace is held open, and to go once it is "
 		      "let go (the cleanup deletes it only when the set-up failed, as an "
 		      "RTM_DELLINK waits for an RCU grace period); it %s while held, and %s after",
-		      end, r.status, held ? "stayed" : "was deleted",
-		      gone ? "went" : "stayed 3 s");
+		      end, r.status, held ? "stayed" : "was deleted", gone ? "went" : "stayed 3 s");
 	free(end);
 	h_run_free(&r);
 }

@@ -4,9 +4,11 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -466,18 +468,58 @@ static int fail_child(struct byoc_container *c, struct byoc_error *err)
 	return byoc_error_sys(err, EINVAL, "pivot_root(.)");
 }
 
-static const struct byoc_stage stage_a = { "a", NULL, 0, a_prepare, a_after, a_child, a_cleanup };
-static const struct byoc_stage stage_b = { "b", NULL, 0, b_prepare, NULL, b_child, b_cleanup };
-static const struct byoc_stage stage_b_over_a = {
-	"b", "a", 0, b_prepare, NULL, b_child, b_cleanup
+static const struct byoc_stage stage_a = { .name = "a",
+					   .prepare = a_prepare,
+					   .after_clone = a_after,
+					   .child_setup = a_child,
+					   .cleanup = a_cleanup };
+static const struct byoc_stage stage_b = {
+	.name = "b", .prepare = b_prepare, .child_setup = b_child, .cleanup = b_cleanup
 };
-static const struct byoc_stage stage_fail = {
-	"fails", NULL, 0, fail_prepare, NULL, NULL, b_cleanup
-};
-static const struct byoc_stage stage_fail_after = { "late", NULL, 0, NULL, fail_after, NULL, NULL };
-static const struct byoc_stage stage_fail_child = {
-	"pivot", NULL, 0, NULL, NULL, fail_child, NULL
-};
+static const struct byoc_stage stage_b_over_a = { .name = "b",
+						  .supersedes = "a",
+						  .prepare = b_prepare,
+						  .child_setup = b_child,
+						  .cleanup = b_cleanup };
+static const struct byoc_stage stage_fail = { .name = "fails",
+					      .prepare = fail_prepare,
+					      .cleanup = b_cleanup };
+static const struct byoc_stage stage_fail_after = { .name = "late", .after_clone = fail_after };
+static const struct byoc_stage stage_fail_child = { .name = "pivot", .child_setup = fail_child };
+
+/* An after_clone() that overlaps the child's set-up: it sees the child's
+ * event of an earlier stage before it returns, or waits 2 s for nothing. */
+static int child_pipe_read = -1;
+static int overlap_after(struct byoc_container *c, struct byoc_error *err)
+{
+	struct pollfd p = { .fd = child_pipe_read, .events = POLLIN };
+
+	(void)c, (void)err;
+	event(poll(&p, 1, 2000) == 1 ? "after:net-saw-child " : "after:net-alone ");
+	return 0;
+}
+static int net_child(struct byoc_container *c, struct byoc_error *err)
+{
+	(void)c, (void)err;
+	child_event("child:net ");
+	return 0;
+}
+/* Fails once the child has died of its own failure. */
+static int overlap_fail_after(struct byoc_container *c, struct byoc_error *err)
+{
+	siginfo_t si;
+
+	waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOWAIT);
+	return byoc_error_set(err, 125, "RTM_NEWLINK: ESRCH: the child is gone");
+}
+static const struct byoc_stage stage_overlap = { .name = "net",
+						 .after_clone = overlap_after,
+						 .child_setup = net_child,
+						 .after_clone_overlaps = true };
+static const struct byoc_stage stage_overlap_fail = { .name = "net",
+						      .after_clone = overlap_fail_after,
+						      .child_setup = net_child,
+						      .after_clone_overlaps = true };
 
 static int silent_prepare(struct byoc_container *c, struct byoc_error *err)
 {
@@ -490,16 +532,13 @@ static int silent_child(struct byoc_container *c, struct byoc_error *err)
 	(void)c, (void)err;
 	return -1;
 }
-static const struct byoc_stage stage_silent = { "quiet", NULL, 0,	 silent_prepare,
-						NULL,	 NULL, b_cleanup };
-static const struct byoc_stage stage_silent_child = { "chroot", NULL,	      0,   NULL,
-						      NULL,	silent_child, NULL };
-static const struct byoc_stage stage_mount_ns = {
-	"mount", NULL, CLONE_NEWNS, NULL, NULL, NULL, NULL
-};
-static const struct byoc_stage stage_over_mount_ns = {
-	"plain", "mount", 0, NULL, NULL, NULL, NULL
-};
+static const struct byoc_stage stage_silent = { .name = "quiet",
+						.prepare = silent_prepare,
+						.cleanup = b_cleanup };
+static const struct byoc_stage stage_silent_child = { .name = "chroot",
+						      .child_setup = silent_child };
+static const struct byoc_stage stage_mount_ns = { .name = "mount", .clone_flags = CLONE_NEWNS };
+static const struct byoc_stage stage_over_mount_ns = { .name = "plain", .supersedes = "mount" };
 
 static const struct byoc_ns_need need_mount_ns[] = {
 	{ CLONE_NEWNS, "mount", "exercises/03-mount-ns/mount.c",
@@ -527,6 +566,7 @@ static int run(const struct byoc_stage *const *stages, size_t n, const char *con
 	events[0] = '\0';
 	ck_assert(pipe2(fds, O_CLOEXEC) == 0);
 	child_pipe = fds[1];
+	child_pipe_read = fds[0];
 	ck_assert(byoc_container_init(&c, &opts, err) == 0);
 	c.needs = run_needs;
 	c.n_needs = run_n_needs;
@@ -552,6 +592,31 @@ START_TEST(test_lifecycle_hook_order)
 	ck_assert_int_eq(status, 0);
 	ck_assert_str_eq(events,
 			 "prepare:a prepare:b after:a cleanup:b cleanup:a | child:a child:b ");
+}
+END_TEST
+
+START_TEST(test_lifecycle_after_clone_overlaps)
+{
+	const struct byoc_stage *stages[] = { &stage_b, &stage_overlap };
+	struct byoc_error err = { 0 };
+	int status = -1;
+
+	ck_assert_int_eq(run(stages, 2, cmd_true, &status, &err), 0);
+	ck_assert_int_eq(status, 0);
+	ck_assert_str_eq(events, "prepare:b after:net-saw-child cleanup:b | child:b child:net ");
+}
+END_TEST
+
+START_TEST(test_lifecycle_overlap_child_failure_comes_first)
+{
+	const struct byoc_stage *stages[] = { &stage_fail_child, &stage_overlap_fail };
+	struct byoc_error err = { 0 };
+	int status = -1;
+
+	ck_assert_int_lt(run(stages, 2, cmd_true, &status, &err), 0);
+	ck_assert_int_eq(err.status, 125);
+	ck_assert_str_eq(err.stage, "pivot");
+	ck_assert_msg(strstr(err.msg, "pivot_root(.)"), "%s", err.msg);
 }
 END_TEST
 
@@ -726,9 +791,7 @@ START_TEST(test_lifecycle_silent_failure_is_named)
 }
 END_TEST
 
-static const struct byoc_stage stage_newpid = {
-	"newpid", NULL, CLONE_NEWPID, NULL, NULL, NULL, NULL
-};
+static const struct byoc_stage stage_newpid = { .name = "newpid", .clone_flags = CLONE_NEWPID };
 
 START_TEST(test_lifecycle_init_makes_command_pid_2)
 {
@@ -1188,6 +1251,8 @@ int main(void)
 	tcase_add_test(tc, test_options_errors);
 	tcase_add_test(tc, test_options_capabilities);
 	tcase_add_test(tc, test_lifecycle_hook_order);
+	tcase_add_test(tc, test_lifecycle_after_clone_overlaps);
+	tcase_add_test(tc, test_lifecycle_overlap_child_failure_comes_first);
 	tcase_add_test(tc, test_lifecycle_supersedes);
 	tcase_add_test(tc, test_lifecycle_prepare_failure_cleans_up);
 	tcase_add_test(tc, test_lifecycle_after_clone_failure_kills_child);

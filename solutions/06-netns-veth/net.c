@@ -214,8 +214,8 @@ static void net_cleanup(struct byoc_container *c)
 	 * test_net_host_end_gone_after_setup_failure and
 	 * test_net_pair_lives_with_a_held_namespace; explained in
 	 * steps/06-netns-veth/README.md, "Your task: clean-up". */
-	if (c->net.created && !c->command_ran &&
-	    link_del(&c->net.nl, c->net.host_link, &err) < 0 && err.errnum != ENODEV)
+	if (c->net.created && !c->command_ran && link_del(&c->net.nl, c->net.host_link, &err) < 0 &&
+	    err.errnum != ENODEV)
 		byoc_log("net: cannot delete %s: %s", c->net.host_link, err.msg);
 	/* END SOLUTION */
 	c->net.created = false;
