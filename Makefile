@@ -148,10 +148,10 @@ $(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildc
 endif
 
 # make bench's timing driver (tools/bench/).
-BENCH_SRCS := $(addprefix tools/bench/,bench.c concurrent.c leaks.c report.c)
-$(BUILD)/bench/bench: $(BENCH_SRCS) tools/bench/bench.h lib/cleanup.h
+BENCH_SRCS := $(addprefix tools/bench/,bench.c concurrent.c leaks.c report.c) tests/leaks.c
+$(BUILD)/bench/bench: $(BENCH_SRCS) tools/bench/bench.h lib/cleanup.h tests/leaks.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $(BENCH_SRCS) -lm
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -o $@ $(BENCH_SRCS) -lm
 
 # Programs of the lab's own, static, installed into the rootfs.
 ROOTFS_PROGS := $(patsubst rootfs/tools/%.c,$(BUILD)/rootfs-progs/%,$(wildcard rootfs/tools/*.c))
@@ -321,14 +321,13 @@ soak:
 # Speed: byoc run beside the floor and the other runtimes (tools/bench/).
 # The chart needs gnuplot, so bench installs it as bench-deps would.
 BENCH_BINS := $(BUILD)/solutions/byoc $(foreach s,$(STEPS),$(BUILD)/solutions/step-$(call num,$(s))) \
-	$(BUILD)/tests/leak-snapshot $(BUILD)/bench/floor $(BUILD)/bench/bench
+	$(BUILD)/bench/floor $(BUILD)/bench/bench
 bench:
-	@tools/deps.sh
-	@tools/bench/deps.sh gnuplot
+	@tools/deps.sh gnuplot=gnuplot-nox
 	@$(call as_user,$(MAKE) --no-print-directory IMPL=solutions _rootfs $(BENCH_BINS) \
 		&& tools/bench/bench.sh $(ROOTFS))
 bench-deps:
-	@tools/bench/deps.sh all
+	@tools/deps.sh gnuplot=gnuplot-nox crun=crun runc=runc bwrap=bubblewrap
 
 # The lab's VM (tools/vm/): Debian's kernel under QEMU, cgroup v2 alone.
 VM := $(BUILD)/vm

@@ -4,7 +4,7 @@
 
 /* Sorted lines: "mount <point> <fstype>", "link <name>", "netns <name>",
  * "cgroup <path>" (directories whose name holds "byoc"), "state <name>"
- * (entries of /run/byoc), "ipc-msg|sem|shm key K id N" (System V IPC objects).
+ * (entries of /run/byoc), "floor <name>" (of /run/byoc-floor), "ipc-msg|sem|shm key K id N" (System V IPC objects).
  * The caller frees it. */
 char *h_leak_snapshot(void);
 

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Install what the lab needs and this machine lacks, with apt-get. What is
 # missing is found by looking for each tool or library itself, so a machine
-# that has them some other way needs nothing installed.
+# that has them some other way needs nothing installed. Each argument
+# COMMAND=PACKAGE adds a package to install when COMMAND is missing (make
+# bench: gnuplot=gnuplot-nox).
+# Usage: tools/deps.sh [COMMAND=PACKAGE...]
 set -u
 
 missing=""
@@ -32,6 +35,10 @@ command -v ip >/dev/null 2>&1 || need iproute2
 [ -x /sbin/mke2fs ] || need e2fsprogs
 for tool in unshare nsenter findmnt lsns; do
 	command -v "$tool" >/dev/null 2>&1 || need util-linux
+done
+
+for extra in "$@"; do
+	command -v "${extra%%=*}" >/dev/null 2>&1 || need "${extra#*=}"
 done
 
 missing=${missing# }

@@ -2,7 +2,7 @@
  * (A B A B ...) so that the machine's drift falls on both alike, then after
  * an idle pause (cold), then 1000 back to back, then many containers at
  * once, then checks that nothing was left on the machine.
- * Usage: bench SPEC OUTDIR LEAK_SNAPSHOT
+ * Usage: bench SPEC OUTDIR
  * SPEC has one tab-separated line per item (tools/bench/bench.sh writes it):
  *   variant NAME PAIR FLAGS WHAT ARG0 ARG...   FLAGS: cold,throughput or -
  *   skip NAME WHY
@@ -12,7 +12,8 @@
  * crun and runc want a container id that is not in use.
  * Settings from the environment: BENCH_RUNS (100), BENCH_WARMUP (3),
  * BENCH_COLD_RUNS (100), BENCH_COLD_IDLE_MS (1000), BENCH_THROUGHPUT (1000),
- * BENCH_CONCURRENT (50). */
+ * BENCH_CONCURRENT (50); and, read by tools/bench/bench.sh, BENCH_TMPFS_RUN (0).
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@
 
 #include "bench.h"
 #include "cleanup.h"
+#include "leaks.h"
 
 extern char **environ;
 
@@ -401,8 +403,8 @@ int main(int argc, char **argv)
 	char path[4096], dir[] = "/tmp/byoc-bench-XXXXXX";
 	int failed = 0;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench SPEC OUTDIR LEAK_SNAPSHOT (run 'make bench')\n");
+	if (argc != 3) {
+		fprintf(stderr, "usage: bench SPEC OUTDIR (run 'make bench')\n");
 		return 2;
 	}
 	if (prepare_io(&b) < 0 || read_spec(&b, argv[1]) < 0)
@@ -410,11 +412,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_stop };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (!(before = bench_snapshot(argv[3]))) {
-		fprintf(stderr, "bench: %s gave no snapshot: build it with 'make bench'\n",
-			argv[3]);
-		return 2;
-	}
+	before = h_leak_snapshot();
 	errfd = memfd_create("bench-stderr", MFD_CLOEXEC);
 	if (errfd < 0 || !mkdtemp(dir)) {
 		perror("bench: memfd_create or mkdtemp");
@@ -436,7 +434,7 @@ int main(int argc, char **argv)
 		failed |= bench_run_concurrent(&b, dir) < 0;
 	}
 	rmdir(dir);
-	bench_check_leaks(&b, argv[3], before);
+	bench_check_leaks(&b, before);
 	for (size_t i = 0; i < b.n; i++)
 		failed |= b.v[i].warm.failed || b.v[i].cold_runs.failed || b.v[i].tput_failed;
 	failed |= !b.leak_checked || b.leaks != NULL;

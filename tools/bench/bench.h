@@ -86,8 +86,8 @@ int bench_cmp_str(const void *a, const void *b);
 int bench_run_concurrent(struct bench *b, const char *dir);
 
 /* leaks.c */
-char *bench_snapshot(const char *tool);
-void bench_check_leaks(struct bench *b, const char *tool, const char *before);
+/* What was left since `before` (h_leak_snapshot()) into b->leaks. */
+void bench_check_leaks(struct bench *b, const char *before);
 
 /* report.c */
 double bench_median(const struct bench_series *s, int field);

@@ -12,7 +12,6 @@ rootfs=${1:?usage: tools/bench/bench.sh ROOTFS}
 out=$PWD/build/bench
 byoc=$PWD/build/solutions/byoc
 floor=$out/floor
-snapshot=$PWD/build/tests/leak-snapshot
 # crun's and runc's state, kept apart from the machine's (the bench removes it).
 state=/run/byoc-bench
 bundle=$out/bundle
@@ -41,6 +40,17 @@ inside() {
 		hidden=$(tr '\n' ' ' <"$out/empty.was")
 	fi
 
+	# BENCH_TMPFS_RUN=1: the state directories on a tmpfs, in this mount
+	# namespace only, as on a machine whose /run is one (systemd's).
+	ontmpfs=""
+	if [ "${BENCH_TMPFS_RUN:-0}" = 1 ]; then
+		for d in /run/byoc /run/byoc-floor "$state"; do
+			mkdir -p "$d" && mount -t tmpfs -o mode=755,size=256m bench "$d" ||
+				die "could not mount a tmpfs on $d in the bench's mount namespace"
+		done
+		ontmpfs="/run/byoc, /run/byoc-floor and $state"
+	fi
+
 	{
 		printf 'variant\tfloor\t-\tcold,throughput\t%s\t%s\t%s\t--\t/bin/true\n' \
 			"pid mnt uts ipc net cgroup ns, limits, overlay, pivot_root, veth" "$floor" "$rootfs"
@@ -66,6 +76,10 @@ inside() {
 			bwrap --unshare-all --bind "$rootfs" / --proc /proc --dev /dev /bin/true
 		optional "unshare+chroot" "util-linux" "pid mnt uts ipc net ns, chroot, no limits" - \
 			unshare -fpmuin chroot "$rootfs" /bin/true
+		if [ -n "$ontmpfs" ]; then
+			printf 'note\tBENCH_TMPFS_RUN=1: %s were each a tmpfs, in the bench'"'"'s own mount namespace (this machine'"'"'s /run is on %s)\n' \
+				"$ontmpfs" "$(stat -f -c %T /run)"
+		fi
 		if [ -n "$hidden" ]; then
 			printf 'note\tcrun and runc ran with %s (it lists: %s) hidden by an empty file in the bench'"'"'s own mount namespace: crun 1.8 refuses a hybrid machine whose unified hierarchy has controllers\n' \
 				"$unified" "${hidden% }"
@@ -73,7 +87,7 @@ inside() {
 		printf 'concurrent\t%s\trun\t--rootfs\t%s\t%s\t--\t/bin/sh\t-c\t%s\n' "$byoc" "$rootfs" \
 			"$(tr ' ' '\t' <<<"${limits[*]}")" 'ip -4 -o addr show dev eth0; read x'
 	} >"$spec"
-	exec "$out/bench" "$spec" "$out" "$snapshot"
+	exec "$out/bench" "$spec" "$out"
 }
 
 # optional NAME PACKAGE WHAT FLAGS COMMAND...: a variant when COMMAND is
@@ -167,7 +181,7 @@ clean_state() {
 
 rootfs=$(realpath -e -- "$rootfs") || die "$1: no such root file system: run 'sudo make rootfs'"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups, mounts): run 'sudo make bench'"
-for f in "$out/bench" "$floor" "$byoc" "$snapshot" "$rootfs/bin/true"; do
+for f in "$out/bench" "$floor" "$byoc" "$rootfs/bin/true"; do
 	[ -x "$f" ] || die "$f is missing: run 'sudo make bench', which builds it"
 done
 command -v gnuplot >/dev/null 2>&1 ||

@@ -77,6 +77,8 @@ static const char *const v1_controllers[] = { "memory", "pids", "cpu", "cpuacct"
 static char dir[64];	   /* /run/byoc-floor/PID */
 static char cg[N_V1][640]; /* the cgroups made; "" for none */
 static char host_if[IFNAMSIZ];
+#define V2_PARENT "/sys/fs/cgroup/byoc"
+static bool made_parent;
 
 static void fail(const char *fmt, ...)
 {
@@ -236,6 +238,8 @@ static void clean_up(void)
 	for (size_t i = 0; i < N_V1; i++)
 		if (cg[i][0] && rmdir(cg[i]) < 0)
 			fail("rmdir %s", cg[i]);
+	if (made_parent)
+		rmdir(V2_PARENT); /* EBUSY: a container runs in it now */
 	if (!dir[0])
 		return;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
@@ -341,11 +345,18 @@ int main(int argc, char **argv)
 	/* The cgroup, with its limits, before the child exists. */
 	v2 = statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 	if (v2) {
-		snprintf(cg[0], sizeof(cg[0]), "/sys/fs/cgroup/byoc/byoc-floor-%d", (int)self);
+		/* Under the lab's parent, as byoc run's leaf when the caller is in
+		 * the root cgroup (which may hold no processes and children with
+		 * controllers at once); made here if no container runs. */
+		made_parent = mkdir(V2_PARENT, 0755) == 0;
+		if (put(V2_PARENT, "cgroup.subtree_control", "+memory +pids +cpu") < 0) {
+			fprintf(stderr, "floor: the root cgroup must give memory, pids and cpu to "
+					"its children: `byoc run` enables them (see cgroups(7))\n");
+			goto out;
+		}
+		snprintf(cg[0], sizeof(cg[0]), V2_PARENT "/byoc-floor-%d", (int)self);
 		if (mkdir(cg[0], 0755) < 0) {
-			fail("mkdir %s (the lab's parent cgroup /sys/fs/cgroup/byoc is made by "
-			     "`byoc run`: run it once first)",
-			     cg[0]);
+			fail("mkdir %s", cg[0]);
 			cg[0][0] = '\0';
 			goto out;
 		}
