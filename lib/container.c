@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -310,22 +309,34 @@ static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldma
 	if (c->opts->init) {
 		/* PID 1 execs the init; the command runs as its child. Both
 		 * copies of the sync socket report: the parent reads EOF once
-		 * both execs have succeeded. */
-		int init_fd = byoc_init_load(&err);
+		 * both execs have succeeded. The command starts once PID 1 is
+		 * the init (its execve() closes `started`): before that, a
+		 * signal or an orphan would meet a copy of the runtime. */
+		int init_fd = byoc_init_load(&err), started[2];
 		if (init_fd < 0)
 			child_fail_in(c->sync_fd, &err, "init");
+		if (pipe2(started, O_CLOEXEC) < 0) {
+			byoc_error_sys(&err, errno, "pipe2(init)");
+			child_fail_in(c->sync_fd, &err, "init");
+		}
 		pid_t command = fork();
 		if (command < 0) {
 			byoc_error_sys(&err, errno, "fork(init)");
 			child_fail_in(c->sync_fd, &err, "init");
 		}
 		if (command > 0) {
+			close(started[0]);
 			byoc_init_exec(init_fd, command, envp, &err);
 			kill(command, SIGKILL);
 			child_fail_in(c->sync_fd, &err, "init");
 		}
 		close(init_fd);
+		close(started[1]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		char gone;
+		while (read(started[0], &gone, 1) < 0 && errno == EINTR)
+			;
+		close(started[0]);
 	}
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	byoc_log("execve(%s)", argv[0]);
@@ -412,13 +423,11 @@ static void reap(pid_t pid, bool kill_it)
 
 /* The child died before its command ran: say in which stage, and what
  * killed it. */
-static int died_before_exec(struct byoc_container *c, const char *stage, struct byoc_error *err)
+static int describe_death(struct byoc_container *c, int ws, const char *stage,
+			  struct byoc_error *err)
 {
 	struct byoc_cgroup_stats s;
-	int ws = 0;
 
-	while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
-		;
 	byoc_cgroup_stats(&c->cgroup, &s);
 	if (WIFSIGNALED(ws) && s.have_oom && s.oom_kills > 0)
 		byoc_error_set(err, BYOC_EXIT_RUNTIME,
@@ -439,13 +448,38 @@ static int died_before_exec(struct byoc_container *c, const char *stage, struct 
 	return -EINVAL;
 }
 
-/* Whether the child has a report waiting on the sync socket, or has closed
- * it (it died): then its own account of what happened comes first. */
-static bool child_has_news(int fd)
+static int died_before_exec(struct byoc_container *c, const char *stage, struct byoc_error *err)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int ws = 0;
 
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP)) != 0;
+	while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	return describe_death(c, ws, stage, err);
+}
+
+/* An after_clone() hook that overlaps the child's set-up failed: stop the
+ * child. If it had failed or died meanwhile, of itself, its own account
+ * replaces the hook's, which may only follow from it (a veth for a child
+ * that is gone: ESRCH). Returns < 0, `err` filled. */
+static int overlap_failed(struct byoc_container *c, int fd, struct byoc_error *err)
+{
+	struct byoc_error report;
+	ssize_t got;
+	int ws = 0;
+
+	kill(c->pid, SIGKILL);
+	/* Its report, or the end of the socket when it is gone. */
+	while ((got = recv(fd, &report, sizeof(report), 0)) < 0 && errno == EINTR)
+		;
+	while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (got == (ssize_t)sizeof(report)) {
+		*err = report;
+		return -EINVAL;
+	}
+	if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL)
+		return -EINVAL; /* ours: the hook's failure stands */
+	return describe_death(c, ws, notes->stage[0] ? notes->stage : "lifecycle", err);
 }
 
 /* Wait for a failure report, or EOF: the sync socket is close-on-exec, so
@@ -461,6 +495,10 @@ static int await_exec(struct byoc_container *c, int fd, struct byoc_error *err)
 
 		if (got < 0 && errno == EINTR)
 			continue;
+		/* The child died with a ready byte of an overlapping hook
+		 * unread: for a socket, that is a reset, not an end. */
+		if (got < 0 && errno == ECONNRESET)
+			got = 0;
 		if (got < 0) {
 			int r = byoc_error_sys(err, errno, "recv(sync socket)");
 			reap(c->pid, true);
@@ -563,12 +601,11 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 			if (!list[i]->after_clone || list[i]->after_clone_overlaps != overlapping)
 				continue;
 			r = run_hook(list[i]->after_clone, c, list[i], "after_clone", err);
-			/* A child that failed or died meanwhile says why: the
-			 * hook's failure may only follow from it. */
-			if (r < 0 && overlapping && child_has_news(parent_fd))
-				goto await;
 			if (r < 0) {
-				reap(c->pid, true);
+				if (overlapping)
+					overlap_failed(c, parent_fd, err);
+				else
+					reap(c->pid, true);
 				goto out;
 			}
 			/* EPIPE: the child is gone, and await_exec() says how. */
