@@ -53,9 +53,9 @@ inside() {
 
 	{
 		printf 'variant\tfloor\t-\tcold,throughput\t%s\t%s\t%s\t--\t/bin/true\n' \
-			"pid mnt uts ipc net cgroup ns, limits, overlay, pivot_root, veth" "$floor" "$rootfs"
+			"pid mnt uts ipc net cgroup ns, limits, overlay, pivot_root, veth, capabilities" "$floor" "$rootfs"
 		printf 'variant\tbyoc\tfloor\tcold,throughput\t%s\t%s\trun\t--rootfs\t%s\t%s\t--\t/bin/true\n' \
-			"the same, and capabilities dropped" "$byoc" "$rootfs" "$(tr ' ' '\t' <<<"${limits[*]}")"
+			"the same, through the lab's stages, with its state and lease" "$byoc" "$rootfs" "$(tr ' ' '\t' <<<"${limits[*]}")"
 		printf 'variant\tfloor --net none\t-\tcold\t%s\t%s\t--net\tnone\t%s\t--\t/bin/true\n' \
 			"as floor, network ns with lo only" "$floor" "$rootfs"
 		printf 'variant\tbyoc --net none\tfloor --net none\tcold\t%s\t%s\trun\t--net\tnone\t--rootfs\t%s\t%s\t--\t/bin/true\n' \
