@@ -252,6 +252,7 @@ static void clean_up(void)
 	}
 	if (rmdir(dir) < 0)
 		fail("rmdir %s (a command that wrote files leaves its upper layer)", dir);
+	rmdir("/run/byoc-floor"); /* ENOTEMPTY: another floor runs */
 }
 
 int main(int argc, char **argv)
@@ -280,6 +281,7 @@ int main(int argc, char **argv)
 	struct statfs sfs;
 	sigset_t stop;
 	pid_t pid, self = getpid();
+	int made;
 	char c;
 
 	if (argc > 1 && strcmp(argv[1], "--net") == 0 && argc > 2 && strcmp(argv[2], "none") == 0) {
@@ -304,10 +306,14 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 
 	/* The upper layer, and the files that become /etc's. */
-	mkdir("/run/byoc-floor", 0700);
 	snprintf(dir, sizeof(dir), "/run/byoc-floor/%d", (int)self);
 	snprintf(hostname, sizeof(hostname), "floor-%d", (int)self);
-	if (mkdir(dir, 0700) < 0) {
+	made = mkdir(dir, 0700);
+	if (made < 0 && errno == ENOENT) { /* the first floor, or the last one removed it */
+		mkdir("/run/byoc-floor", 0700);
+		made = mkdir(dir, 0700);
+	}
+	if (made < 0) {
 		fail("mkdir %s", dir);
 		dir[0] = '\0';
 		return FAIL;
