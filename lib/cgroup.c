@@ -561,10 +561,12 @@ void byoc_cgroup_destroy(struct byoc_cgroup *cg)
 			continue;
 		byoc_log("rmdir(%s)", cg->dir[i]);
 		/* Empty already, on the normal path: one rmdir(). */
-		if (rmdir(cg->dir[i]) < 0 && errno == EBUSY) {
+		if (rmdir(cg->dir[i]) == 0 || errno == ENOENT) {
+			/* gone */
+		} else if (errno == EBUSY) {
 			kill_all(cg->dir[i]);
 			remove_dir(cg->dir[i]);
-		} else if (errno != ENOENT && access(cg->dir[i], F_OK) == 0) {
+		} else {
 			byoc_log("rmdir(%s): %s", cg->dir[i], strerror(errno));
 		}
 		cg->created[i] = false;

@@ -242,9 +242,8 @@ struct child_notes {
 };
 static struct child_notes *notes;
 
-static void child_note(int fd, const char *stage)
+static void child_note(const char *stage)
 {
-	(void)fd;
 	if (notes)
 		snprintf(notes->stage, sizeof(notes->stage), "%s", stage);
 }
@@ -340,7 +339,7 @@ static _Noreturn void child_exec(struct byoc_container *c, const sigset_t *oldma
 	}
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	byoc_log("execve(%s)", argv[0]);
-	child_note(c->sync_fd, "exec");
+	child_note("exec");
 	execvp(argv[0], argv);
 	byoc_exec_error(argv[0], errno, &err);
 	child_fail_in(c->sync_fd, &err, "exec");
@@ -366,7 +365,7 @@ static _Noreturn void child_main(struct byoc_container *c, const struct byoc_sta
 			_exit(BYOC_EXIT_RUNTIME);
 		if (!stages[i]->child_setup)
 			continue;
-		child_note(c->sync_fd, stages[i]->name);
+		child_note(stages[i]->name);
 		if (run_hook(stages[i]->child_setup, c, stages[i], "child_setup", &err) < 0)
 			child_fail(c->sync_fd, &err);
 	}
@@ -460,8 +459,8 @@ static int died_before_exec(struct byoc_container *c, const char *stage, struct 
 /* An after_clone() hook that overlaps the child's set-up failed: stop the
  * child. If it had failed or died meanwhile, of itself, its own account
  * replaces the hook's, which may only follow from it (a veth for a child
- * that is gone: ESRCH). Returns < 0, `err` filled. */
-static int overlap_failed(struct byoc_container *c, int fd, struct byoc_error *err)
+ * that is gone: ESRCH). */
+static void overlap_failed(struct byoc_container *c, int fd, struct byoc_error *err)
 {
 	struct byoc_error report;
 	ssize_t got;
@@ -473,13 +472,10 @@ static int overlap_failed(struct byoc_container *c, int fd, struct byoc_error *e
 		;
 	while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
 		;
-	if (got == (ssize_t)sizeof(report)) {
+	if (got == (ssize_t)sizeof(report))
 		*err = report;
-		return -EINVAL;
-	}
-	if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL)
-		return -EINVAL; /* ours: the hook's failure stands */
-	return describe_death(c, ws, notes->stage[0] ? notes->stage : "lifecycle", err);
+	else if (!WIFSIGNALED(ws) || WTERMSIG(ws) != SIGKILL) /* SIGKILL: ours */
+		describe_death(c, ws, notes->stage[0] ? notes->stage : "lifecycle", err);
 }
 
 /* Wait for a failure report, or EOF: the sync socket is close-on-exec, so
@@ -487,8 +483,6 @@ static int overlap_failed(struct byoc_container *c, int fd, struct byoc_error *e
  * says which, and where. Returns 0 once the command runs. */
 static int await_exec(struct byoc_container *c, int fd, struct byoc_error *err)
 {
-	char stage[sizeof(err->stage)];
-
 	for (;;) {
 		struct byoc_error report;
 		ssize_t got = recv(fd, &report, sizeof(report), 0);
@@ -512,10 +506,9 @@ static int await_exec(struct byoc_container *c, int fd, struct byoc_error *err)
 		if (got == 0)
 			break;
 	}
-	snprintf(stage, sizeof(stage), "%s", notes->stage[0] ? notes->stage : "lifecycle");
-	if (strcmp(stage, "exec") == 0)
+	if (strcmp(notes->stage, "exec") == 0)
 		return 0;
-	return died_before_exec(c, stage, err);
+	return died_before_exec(c, notes->stage[0] ? notes->stage : "lifecycle", err);
 }
 
 int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const *stages, size_t n,

@@ -264,22 +264,16 @@ void byoc_net_release(struct byoc_net_ctx *n)
 
 bool byoc_net_gc(int dirfd, char *link)
 {
-	_cleanup_close_ int fd = openat(dirfd, "journal", O_RDONLY | O_CLOEXEC);
-	char buf[8192], block[32], nlbuf[BYOC_NL_BUF], *rec;
+	char rec[256], block[32], nlbuf[BYOC_NL_BUF];
 	struct byoc_nl nl = { 0 };
 	struct byoc_error err = { 0 };
 	unsigned long ino;
 	struct stat ns;
-	ssize_t got;
-
 	bool removed;
 
-	if (fd < 0 || (got = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[got] = '\0';
-	rec = byoc_state_record(buf, "net");
-	if (!rec || sscanf(rec, "%31s %15s %lu", block, link, &ino) != 3 ||
-	    strncmp(link, "byoc", 4) || stat("/proc/self/ns/net", &ns) < 0 || ns.st_ino != ino)
+	if (!byoc_state_record(dirfd, "journal", "net", rec, sizeof(rec)) ||
+	    sscanf(rec, "%31s %15s %lu", block, link, &ino) != 3 || strncmp(link, "byoc", 4) ||
+	    stat("/proc/self/ns/net", &ns) < 0 || ns.st_ino != ino)
 		return false;
 	if (byoc_nl_open(&nl, &err) < 0)
 		return false;

@@ -287,6 +287,29 @@ int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *
 	return 0;
 }
 
+bool byoc_state_record(int dirfd, const char *journal, const char *name, char *out, size_t len)
+{
+	_cleanup_close_ int fd = openat(dirfd, journal, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char buf[8192];
+	ssize_t got = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	size_t n = strlen(name);
+
+	if (got <= 0)
+		return false;
+	buf[got] = '\0';
+	for (char *line = buf; line && *line;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		if (strncmp(line, name, n) == 0 && line[n] == ' ') {
+			snprintf(out, len, "%s", line + n + 1);
+			return true;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
 /* The record `name` of each other container's journal (the rest of its line
  * "NAME ..."), for byoc_state_claim(). */
 static int read_others(int rootfd, const char *own, const char *name, char ***taken, size_t *n)
@@ -301,18 +324,12 @@ static int read_others(int rootfd, const char *own, const char *name, char ***ta
 		return -errno;
 	}
 	while ((e = readdir(d))) {
-		char path[320], buf[8192], **grown, *rec;
-		_cleanup_close_ int f = -1;
-		ssize_t got;
+		char path[320], rec[256], **grown;
 
 		if (!is_id(e->d_name) || strcmp(e->d_name, own) == 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/journal", e->d_name);
-		f = openat(rootfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (f < 0 || (got = read(f, buf, sizeof(buf) - 1)) <= 0)
-			continue;
-		buf[got] = '\0';
-		if (!(rec = byoc_state_record(buf, name)))
+		if (!byoc_state_record(rootfd, path, name, rec, sizeof(rec)))
 			continue;
 		grown = realloc(*taken, (*n + 1) * sizeof(**taken));
 		if (!grown || !(grown[*n] = strdup(rec))) {
@@ -325,22 +342,6 @@ static int read_others(int rootfd, const char *own, const char *name, char ***ta
 	}
 	closedir(d);
 	return 0;
-}
-
-char *byoc_state_record(char *journal, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (char *line = journal; line && *line;) {
-		char *end = strchr(line, '\n');
-		if (strncmp(line, name, len) == 0 && line[len] == ' ') {
-			if (end)
-				*end = '\0';
-			return line + len + 1;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return NULL;
 }
 
 int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_fn choose,

@@ -20,6 +20,7 @@
  * killed in between. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -61,9 +62,10 @@ typedef int (*byoc_state_choose_fn)(char *const *taken, size_t n, char *line, si
 int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_fn choose,
 		     void *arg, struct byoc_error *err);
 
-/* The record `name` in the text of a journal: the rest of its first line
- * "NAME ...", cut at its newline in place; or NULL. */
-char *byoc_state_record(char *journal, const char *name);
+/* The record `name` of the journal at `journal` under `dirfd` ("journal" in
+ * a state directory): the rest of its first line "NAME ...", into `out`.
+ * Returns whether there was one. */
+bool byoc_state_record(int dirfd, const char *journal, const char *name, char *out, size_t len);
 
 /* Remove the state directory and release the lock. Safe to call twice. */
 void byoc_state_remove(struct byoc_state *st);
