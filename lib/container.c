@@ -170,17 +170,22 @@ int byoc_stages_check(const struct byoc_stage *const *stages, size_t n,
 		      const struct byoc_ns_need *needs, size_t n_needs, struct byoc_error *err)
 {
 	unsigned long flags = 0;
+	const struct byoc_ns_need *missing[8];
+	size_t n_missing = 0;
 
 	for (size_t i = 0; i < n; i++)
 		flags |= stages[i]->clone_flags;
-	for (size_t i = 0; i < n_needs; i++) {
-		const struct byoc_ns_need *need = &needs[i];
-		const char *name = ns_field(need->flag, 0), *what = ns_field(need->flag, 1);
-		const char *risk = ns_field(need->flag, 2);
+	for (size_t i = 0; i < n_needs && n_missing < sizeof(missing) / sizeof(missing[0]); i++)
+		if (!(flags & needs[i].flag))
+			missing[n_missing++] = &needs[i];
+	if (n_missing == 0)
+		return 0;
 
-		if (flags & need->flag)
-			continue;
-		fill_stage(err, need->stage);
+	const struct byoc_ns_need *need = missing[0];
+	const char *name = ns_field(need->flag, 0), *what = ns_field(need->flag, 1);
+	const char *risk = ns_field(need->flag, 2);
+	fill_stage(err, need->stage);
+	if (n_missing == 1)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 				      "refused before anything ran: no stage asks clone() for a %s "
 				      "(%s), so %s: add it to .clone_flags of stage %s in %s; read "
@@ -188,8 +193,24 @@ int byoc_stages_check(const struct byoc_stage *const *stages, size_t n,
 				      what ? what : "namespace", name ? name : "CLONE_NEW?",
 				      risk ? risk : "the container would share it with the machine",
 				      need->stage, need->source, need->lesson);
+	/* Several steps unfinished (the capstone built from exercises/): name
+	 * every one, so that the student sees the whole list at once. */
+	char list[400] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < n_missing && len < sizeof(list); i++) {
+		const char *flag = ns_field(missing[i]->flag, 0), *file = missing[i]->source;
+		bool same_next = i + 1 < n_missing && strcmp(missing[i + 1]->source, file) == 0;
+		bool last = i + 1 == n_missing;
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s%s%s",
+					flag ? flag : "CLONE_NEW?", same_next ? ", " : " in ",
+					same_next ? "" : file, same_next || last ? "" : "; ");
 	}
-	return 0;
+	return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+			      "refused before anything ran: %zu namespaces that the container "
+			      "needs are asked for by no stage, so it would share them with the "
+			      "machine: add each to its stage's .clone_flags: %s; read each step's "
+			      "\"Your task\"",
+			      n_missing, list);
 }
 
 int byoc_container_init(struct byoc_container *c, const struct byoc_options *opts,

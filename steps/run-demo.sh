@@ -11,8 +11,8 @@ opts=(--hostname demo --memory 32M --pids 16)
 say "The full container: byoc run ${opts[*]}"
 if ! "$bin" run -- /bin/true; then
 	echo "The container did not start: the line above names the stage and the file."
-	echo "Run 'sudo make run' (the reference stages) to see it work, and each step's"
-	echo "'sudo make test STEP=NN' to find the stage that fails."
+	echo "Run 'sudo make run' (the reference stages) to see it work, and 'sudo make test'"
+	echo "to grade every step at once: each step below full marks is one left to finish."
 	exit 1
 fi
 inside "${opts[@]}" 'echo "hostname: $(hostname)"; echo "my PID: $$"; ps -o pid,comm'

@@ -11,6 +11,12 @@
  * student should read when it fails. */
 struct h_suite;
 void h_add(struct h_suite *s, const TTest *test, int points, const char *hint);
+/* When a failing test's message holds `seen` (what the runtime's one-line
+ * error names, such as "stage net: RTM_NEWROUTE"), the failure points to
+ * `hint` rather than to the test's own: a container that does not start
+ * fails every test, and each should send the student to the code that
+ * failed. The first match wins. */
+void h_hint_for(struct h_suite *s, const char *seen, const char *hint);
 /* Defined by each suite file. */
 void h_register(struct h_suite *s, const char **step);
 

@@ -143,6 +143,44 @@ START_TEST(test_explain_prefers_the_call)
 }
 END_TEST
 
+/* A call's first argument picks a hint of its own: an overlay's EINVAL is not
+ * any mount's. */
+START_TEST(test_explain_by_first_argument)
+{
+	struct byoc_error err = { 0 };
+
+	byoc_error_sys(&err, EINVAL, "mount(overlay, /m, lowerdir=/a)");
+	ck_assert_msg(strstr(err.msg, "dmesg"), "saw \"%s\"", err.msg);
+	byoc_error_sys(&err, EINVAL, "mount(/proc)");
+	ck_assert_msg(strstr(err.msg, "see mount(2)") && !strstr(err.msg, "dmesg"), "saw \"%s\"",
+		      err.msg);
+}
+END_TEST
+
+/* "Run as root (sudo)" to a process that is root sends it in a circle: root
+ * hears which capability it lacks; any other user hears to use sudo. */
+START_TEST(test_explain_eperm_knows_who_asks)
+{
+	static const char *const calls[] = { "cap_drop_bound", "chroot", "mount", "clone",
+					     "unlisted" };
+
+	ck_assert_msg(geteuid() == 0, "the unit tests run as root");
+	ck_assert_msg(strstr(byoc_explain("cap_drop_bound", EPERM), "CAP_SETPCAP") &&
+			      strstr(byoc_explain("cap_drop_bound", EPERM), "first"),
+		      "cap_drop_bound: EPERM to root says to drop the bounding set first");
+	for (int as_root = 1; as_root >= 0; as_root--) {
+		if (!as_root)
+			ck_assert_msg(setuid(65534) == 0, "setuid: %s", strerror(errno));
+		for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+			const char *h = byoc_explain(calls[i], EPERM);
+			ck_assert_msg(h && (as_root ? !strstr(h, "sudo") : !!strstr(h, "root")),
+				      "%s: EPERM %s: saw \"%s\"", calls[i],
+				      as_root ? "to root" : "to nobody", h);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_errno_name_unknown_number)
 {
 	char buf[16];
@@ -747,6 +785,32 @@ START_TEST(test_lifecycle_refuses_missing_namespace)
 }
 END_TEST
 
+/* The capstone built from unfinished exercises lacks several namespaces at
+ * once: one line names every one, each with its file. */
+START_TEST(test_stages_check_names_every_missing_namespace)
+{
+	static const struct byoc_ns_need three[] = {
+		{ CLONE_NEWPID, "pidns", "exercises/02-pid-ns/pidns.c",
+		  "steps/02-pid-ns/README.md" },
+		{ CLONE_NEWNS, "mount", "exercises/03-mount-ns/mount.c",
+		  "steps/03-mount-ns/README.md" },
+		{ CLONE_NEWNET, "net", "exercises/06-netns-veth/net.c",
+		  "steps/06-netns-veth/README.md" },
+	};
+	const struct byoc_stage *stages[] = { &stage_a };
+	struct byoc_error err = { 0 };
+
+	ck_assert_int_lt(byoc_stages_check(stages, 1, three, 3, &err), 0);
+	ck_assert_str_eq(err.stage, "pidns");
+	ck_assert_msg(strstr(err.msg, "3 namespaces") &&
+			      strstr(err.msg, "CLONE_NEWPID in exercises/02-pid-ns/pidns.c") &&
+			      strstr(err.msg, "CLONE_NEWNS in exercises/03-mount-ns/mount.c") &&
+			      strstr(err.msg, "CLONE_NEWNET in exercises/06-netns-veth/net.c") &&
+			      !strchr(err.msg, '\n'),
+		      "expected one line naming all three flags and files; saw \"%s\"", err.msg);
+}
+END_TEST
+
 START_TEST(test_stages_check_counts_only_the_resolved_list)
 {
 	const struct byoc_stage *with[] = { &stage_a, &stage_mount_ns };
@@ -1245,6 +1309,8 @@ int main(void)
 	tcase_add_test(tc, test_count_range);
 	tcase_add_test(tc, test_error_sys_names_call_errno_and_hint);
 	tcase_add_test(tc, test_explain_prefers_the_call);
+	tcase_add_test(tc, test_explain_by_first_argument);
+	tcase_add_test(tc, test_explain_eperm_knows_who_asks);
 	tcase_add_test(tc, test_errno_name_unknown_number);
 	tcase_add_test(tc, test_options_defaults);
 	tcase_add_test(tc, test_options_forms);
@@ -1262,6 +1328,7 @@ int main(void)
 	tcase_add_test(tc, test_lifecycle_init_makes_command_pid_2);
 	tcase_add_test(tc, test_lifecycle_refuses_missing_namespace);
 	tcase_add_test(tc, test_stages_check_counts_only_the_resolved_list);
+	tcase_add_test(tc, test_stages_check_names_every_missing_namespace);
 	tcase_add_test(tc, test_lifecycle_silent_failure_is_named);
 	tcase_add_test(tc, test_container_ids_differ);
 	tcase_add_test(tc, test_cgroup_v2_files_and_subtree_control);
