@@ -36,8 +36,14 @@
 #define HINT_MOUNT                                                                                 \
 	HINT_FILE "the TODO in overlay_child_setup(); " HINT_README "\"Your task: mount it "       \
 		  "inside\""
-#define HINT_KEEP   HINT_FILE "the TODO in overlay_cleanup(); " HINT_README "\"Your task: --keep\""
-#define HINT_FAULTS HINT_MOUNT "; and \"Bad input and faults\""
+#define HINT_DATA_MOUNT                                                                            \
+	HINT_FILE "the TODO in overlay_prepare() that writes the options and the TODO in "         \
+		  "overlay_child_setup(); " HINT_README                                            \
+		  "\"Your task: the overlay's options\" and "                                      \
+		  "\"Your task: mount it inside\""
+#define HINT_KEEP    HINT_FILE "the TODO in overlay_cleanup(); " HINT_README "\"Your task: --keep\""
+#define HINT_FAULTS  HINT_DATA "; and \"Bad input and faults\""
+#define HINT_REFUSED HINT_MOUNT "; and \"Bad input and faults\""
 
 /* ---- helpers ---- */
 
@@ -207,11 +213,13 @@ START_TEST(test_overlay_root_is_an_overlay)
 	h_finish(&p, &r);
 	ck_assert_msg(line && strstr(line, " - overlay "),
 		      "expected the container's / to be an overlay (the host's "
-		      "/proc/%d/mountinfo); saw: %s",
+		      "/proc/%d/mountinfo; the TODO in overlay_child_setup()); saw: %s",
 		      (int)child, line ? line : "no mount on /");
 	char *got = mount_opt(line, "lowerdir");
 	ck_assert_msg(got && strcmp(got, lower) == 0,
-		      "expected lowerdir=%s (the layer above the image); saw %s", lower, got);
+		      "expected lowerdir=%s (the layer above the image: the TODO in "
+		      "overlay_prepare() that writes the options); saw %s",
+		      lower, got);
 	/* <root>/<12 hex digits>/upper and .../work: the container's own. */
 	size_t n = upper ? strlen(upper) : 0;
 	ck_assert_msg(upper && work && strncmp(upper, "/run/byoc/", 10) == 0 && n == 10 + 12 + 6 &&
@@ -222,6 +230,14 @@ START_TEST(test_overlay_root_is_an_overlay)
 		      "/run/byoc/<id>/upper and /run/byoc/<id>/work, upper a directory while it "
 		      "runs; saw upperdir=%s workdir=%s",
 		      upper, work);
+	/* mountinfo(5): the per-mount options are the sixth field. */
+	char flags[256] = "";
+	sscanf(line, "%*s %*s %*s %*s %*s %255s", flags);
+	ck_assert_msg(!h_has_opt(flags, "nosuid") && !h_has_opt(flags, "nodev") &&
+			      !h_has_opt(flags, "noexec") && !h_has_opt(flags, "ro"),
+		      "expected the overlay on / mounted without flags (0): its set-user-ID "
+		      "programs and device nodes must work, as the image's do; saw the options %s",
+		      flags);
 	ck_assert_msg(r.status == 0, "expected status 0; saw %d: %s", r.status, r.err);
 	free(got);
 	free(upper);
@@ -404,6 +420,46 @@ START_TEST(test_overlay_keep_shows_whiteout)
 }
 END_TEST
 
+/* --keep when the rename cannot be done: <state>/<id>.upper is taken (a file
+ * made there while the container runs). The runtime must say it kept
+ * nothing, not name a path that holds no layer. */
+START_TEST(test_overlay_keep_says_when_it_cannot)
+{
+	char *state = h_printf("%s/state", h_tmp);
+	const char *opts[] = { "--state-dir", state, "--keep", NULL };
+	struct h_proc p;
+	struct h_run r;
+	struct stat st;
+
+	ck_assert(mkdir(state, 0755) == 0);
+	h_container_spawn(&p, opts, "echo x > /root/f; " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
+	char *id = entries(state);
+	id[strcspn(id, " ")] = '\0';
+	char *taken = h_printf("%s/%s.upper", state, id);
+	h_write_file(taken, "", 0644);
+	h_finish(&p, &r);
+	bool still_file = lstat(taken, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
+	unlink(taken);
+	char *left = entries(state);
+	ck_assert_msg(id[0] && r.status == 0 && strstr(r.err, "was not kept") &&
+			      !strstr(r.err, "kept the container's upper directory"),
+		      "expected --keep, whose rename(2) to %s fails (a file is there), to say the "
+		      "upper directory was not kept, and nothing about a kept one; saw status %d, "
+		      "stderr \"%s\"",
+		      taken, r.status, r.err);
+	ck_assert_msg(still_file && !left[0],
+		      "expected the file at %s left as it was and nothing else in %s; saw %s, "
+		      "and \"%s\"",
+		      taken, state, still_file ? "the file" : "it changed", left);
+	free(left);
+	free(taken);
+	free(id);
+	free(state);
+	h_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_overlay_recreated_dir_is_opaque)
 {
 	static const char *const a_files[] = { "data/old=old\n", NULL };
@@ -438,33 +494,32 @@ START_TEST(test_overlay_recreated_dir_is_opaque)
 }
 END_TEST
 
-/* As on a systemd host, / is shared here (a mount namespace of the test's
- * own): an overlay mounted before / is made private would propagate out. */
-START_TEST(test_overlay_never_in_host_mountinfo)
+/* Run a container with `opts` and check, from the test's mount namespace,
+ * that its overlay never shows there, nor any mount after it. `where` says
+ * where its state directory is, for the message. */
+static void assert_overlay_stays_inside(const char *const *opts, const char *where)
 {
-	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
-	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
-	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) == 0);
 	char *before = h_leak_snapshot();
 	struct h_proc p;
 	struct h_run r;
 
-	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
+	h_container_spawn(&p, opts, H_WAIT_SCRIPT, NULL);
 	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
 	char *line = root_mount(child), *during = h_leak_snapshot();
 	h_finish(&p, &r);
 	char *after = h_leak_snapshot();
 	ck_assert_msg(line && strstr(line, " - overlay "),
-		      "expected the container's / to be an overlay; saw %s",
-		      line ? line : "no mount on /");
+		      "expected the container's / to be an overlay (state directory %s); saw %s",
+		      where, line ? line : "no mount on /");
 	/* Only what appeared since the container started: the machine may
 	 * have overlays of its own (Docker's). */
 	char *new_during = h_leak_added(before, during, "\n");
 	ck_assert_msg(!new_during || !strstr(new_during, " overlay"),
-		      "expected no overlay in the host's mount table while the container runs "
-		      "(mount it inside, after making / private); new on the host:\n%s",
-		      new_during);
+		      "expected no overlay in the host's mount table while the container runs, "
+		      "with the state directory %s (mount it inside, after making every mount "
+		      "private: MS_REC|MS_PRIVATE on /); new on the host:\n%s",
+		      where, new_during);
 	free(new_during);
 	char *added = h_leak_added(before, after, "\n");
 	ck_assert_msg(!added || !strstr(added, "mount "),
@@ -474,6 +529,65 @@ START_TEST(test_overlay_never_in_host_mountinfo)
 	free(during);
 	free(after);
 	free(line);
+	h_run_free(&r);
+}
+
+/* As on a systemd host, / is shared here (a mount namespace of the test's
+ * own), and so is a tmpfs of its own below it, as /run is there: an overlay
+ * mounted before every mount is made private would propagate out, through /
+ * or through the tmpfs that holds the state directory. */
+START_TEST(test_overlay_never_in_host_mountinfo)
+{
+	char *run = h_printf("%s/run", h_tmp), *state = h_printf("%s/run/byoc", h_tmp);
+	const char *opts[] = { "--state-dir", state, NULL };
+
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) == 0);
+	assert_overlay_stays_inside(NULL, "on / (the default, /run/byoc)");
+
+	ck_assert(mkdir(run, 0755) == 0);
+	ck_assert_msg(mount("tmpfs", run, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755") == 0,
+		      "test set-up: mount(tmpfs, %s): %s", run, strerror(errno));
+	ck_assert(mount(NULL, run, NULL, MS_SHARED, NULL) == 0);
+	ck_assert(mkdir(state, 0755) == 0);
+	char *where = h_printf("%s, on a shared tmpfs of its own (as /run is on systemd)", state);
+	assert_overlay_stays_inside(opts, where);
+	umount2(run, MNT_DETACH);
+	free(where);
+	free(run);
+	free(state);
+}
+END_TEST
+
+/* The overlay's root takes the upper directory's owner and mode: made 0700,
+ * the container's / would shut out every user but root. */
+START_TEST(test_overlay_root_keeps_the_image_mode)
+{
+	struct stat image;
+	struct h_run r;
+
+	ck_assert(stat(h_rootfs, &image) == 0);
+	char *want = h_printf("%o", (unsigned)(image.st_mode & 07777));
+	/* A caller's umask of 0, as some service managers give: the mode the
+	 * stage asks mkdir(2) for is then the mode it gets. */
+	umask(0);
+	run_on_overlay(&r, NULL,
+		       "echo mode=$(stat -c %a /); su -s /bin/sh nobody -c 'ls / >/dev/null && "
+		       "echo nobody ran'",
+		       NULL, NULL);
+	char *line = h_printf("mode=%s\n", want);
+	ck_assert_msg(strstr(r.out, line),
+		      "expected the container's / to have the image's mode, %s, also under a "
+		      "umask of 0 (the overlay's root takes the upper directory's mode: mkdir it "
+		      "0755); saw \"%s\"",
+		      want, r.out);
+	ck_assert_msg(strstr(r.out, "nobody ran\n"),
+		      "expected a user other than root (su nobody) to run /bin/sh and list / "
+		      "inside; saw stdout \"%s\", stderr \"%s\"",
+		      r.out, r.err);
+	free(line);
+	free(want);
 	h_run_free(&r);
 }
 END_TEST
@@ -678,17 +792,71 @@ START_TEST(test_overlay_bad_state_dir_refused)
 }
 END_TEST
 
+/* A mount that the kernel refuses while every check of the runtime's passes:
+ * a layer on an overlay of overlays stacks file systems three deep, and
+ * overlayfs allows two (FILESYSTEM_MAX_STACK_DEPTH). The overlays are the
+ * test's own, in a mount namespace of its own. */
+START_TEST(test_overlay_refused_mount_is_reported)
+{
+	char *d[6], *data1, *data2, *state = h_printf("%s/state", h_tmp);
+	static const char *const names[] = { "a", "b", "c", "m1", "m2", "state" };
+	struct h_run r;
+
+	for (size_t i = 0; i < 6; i++) {
+		d[i] = h_printf("%s/%s", h_tmp, names[i]);
+		ck_assert(mkdir(d[i], 0755) == 0);
+	}
+	data1 = h_printf("lowerdir=%s:%s", d[0], d[1]);
+	data2 = h_printf("lowerdir=%s:%s", d[3], d[2]);
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+	ck_assert_msg(mount("overlay", d[3], "overlay", MS_RDONLY, data1) == 0 &&
+			      mount("overlay", d[4], "overlay", MS_RDONLY, data2) == 0,
+		      "test set-up: two stacked overlays: %s", strerror(errno));
+
+	const char *argv[] = { h_bin, "--state-dir", state, "--layer",	d[4],
+			       "--",  "/bin/sh",     "-c",  "echo ran", NULL };
+	h_run_argv(&r, argv);
+	char *left = entries(state);
+	ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
+			      strstr(r.err, "stage overlay: mount(overlay") &&
+			      strstr(r.err, "EINVAL") && !strstr(r.out, "ran"),
+		      "expected the kernel's refusal of the overlay (a --layer on an overlay of "
+		      "overlays: too deep) reported as the overlay stage's mount() failure, in one "
+		      "line, status 125, before anything runs; saw status %d, stderr \"%s\"",
+		      r.status, r.err);
+	ck_assert_msg(!left[0], "expected the refused start to leave %s empty; saw \"%s\"", state,
+		      left);
+	umount2(d[4], MNT_DETACH);
+	umount2(d[3], MNT_DETACH);
+	for (size_t i = 0; i < 6; i++)
+		free(d[i]);
+	free(left);
+	free(data1);
+	free(data2);
+	free(state);
+	h_run_free(&r);
+}
+END_TEST
+
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "05-overlayfs";
-	h_add(s, test_overlay_root_is_an_overlay, 3, HINT_MOUNT);
-	h_add(s, test_overlay_image_unchanged_on_disk, 3, HINT_MOUNT);
+	/* A container that does not start: the code its error names. */
+	h_hint_for(s, "stage overlay: mkdir(", HINT_DIRS);
+	h_hint_for(s, "stage overlay: mount(overlay", HINT_DATA_MOUNT);
+	h_hint_for(s, "stage overlay: mount(/", HINT_MOUNT);
+	h_add(s, test_overlay_root_is_an_overlay, 3, HINT_DATA_MOUNT);
+	h_add(s, test_overlay_image_unchanged_on_disk, 3, HINT_DATA_MOUNT);
+	h_add(s, test_overlay_root_keeps_the_image_mode, 2, HINT_DIRS);
 	h_add(s, test_overlay_second_container_starts_clean, 2, HINT_DIRS);
 	h_add(s, test_overlay_higher_layer_shadows_lower, 3, HINT_DATA);
 	h_add(s, test_overlay_keep_shows_whiteout, 2, HINT_KEEP);
+	h_add(s, test_overlay_keep_says_when_it_cannot, 1, HINT_KEEP);
 	h_add(s, test_overlay_recreated_dir_is_opaque, 1, HINT_KEEP);
 	h_add(s, test_overlay_never_in_host_mountinfo, 3, HINT_MOUNT);
 	h_add(s, test_overlay_state_dir_gone_after_exit, 2, HINT_DIRS);
 	h_add(s, test_overlay_bad_input_refused, 2, HINT_FAULTS);
 	h_add(s, test_overlay_bad_state_dir_refused, 1, HINT_FAULTS);
+	h_add(s, test_overlay_refused_mount_is_reported, 2, HINT_REFUSED);
 }

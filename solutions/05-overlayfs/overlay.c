@@ -29,12 +29,15 @@ static int overlay_prepare(struct byoc_container *c, struct byoc_error *err)
 	snprintf(ov->merged, sizeof(ov->merged), "%s/merged", c->state.dir);
 
 	/* BEGIN SOLUTION: make the three directories ov->upper, ov->work and
-	 * ov->merged (mkdir(2), mode 0755), each through BYOC_SYS(). All three
+	 * ov->merged (mkdir(2), mode 0755: the overlay's root takes the upper
+	 * directory's mode), each through
+	 * BYOC_SYS(err, mkdir(dir, 0755), "mkdir(%s)", dir). All three
 	 * are in the container's state directory, c->state.dir: so upper and
 	 * work are on one file system, as overlayfs requires, and each
 	 * container has its own, removed with the state directory at exit.
 	 * Checked by test_overlay_root_is_an_overlay (upperdir and workdir in
-	 * /run/byoc/<id>/), test_overlay_second_container_starts_clean and
+	 * /run/byoc/<id>/), test_overlay_root_keeps_the_image_mode,
+	 * test_overlay_second_container_starts_clean and
 	 * test_overlay_state_dir_gone_after_exit; explained in
 	 * steps/05-overlayfs/README.md, "Your task: the container's layer". */
 	const char *dirs[] = { ov->upper, ov->work, ov->merged };
@@ -73,11 +76,17 @@ static int overlay_child_setup(struct byoc_container *c, struct byoc_error *err)
 	/* BEGIN SOLUTION: first make every mount private,
 	 * mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), so that the overlay
 	 * does not propagate to the host's mount table; then mount an overlay,
-	 * mount("overlay", ov->merged, "overlay", 0, ov->data); then set
+	 * mount("overlay", ov->merged, "overlay", 0, ov->data) (flags 0: the
+	 * image's device nodes and set-user-ID programs work on /); then set
 	 * c->root = ov->merged, so that the mount stage pivots into the
-	 * overlay instead of the image. Each call through BYOC_SYS().
+	 * overlay instead of the image. Each call through
+	 * BYOC_SYS(err, call, "mount(overlay, %s, %s)", ov->merged, ov->data)
+	 * (and "mount(/, MS_REC|MS_PRIVATE)"), and return -1 when it fails:
+	 * MS_REC matters, since a mount below / (/run, on systemd) would stay
+	 * shared without it.
 	 * Checked by test_overlay_root_is_an_overlay,
-	 * test_overlay_never_in_host_mountinfo and
+	 * test_overlay_never_in_host_mountinfo,
+	 * test_overlay_refused_mount_is_reported and
 	 * test_overlay_image_unchanged_on_disk; explained in
 	 * steps/05-overlayfs/README.md, "Your task: mount it inside". */
 	if (BYOC_SYS(err, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
@@ -109,7 +118,9 @@ static void overlay_cleanup(struct byoc_container *c)
 	 * The clean-up of dead containers leaves it alone: it only removes
 	 * directories named by a container id.
 	 * Checked by test_overlay_keep_shows_whiteout,
-	 * test_overlay_recreated_dir_is_opaque and (nothing kept without --keep)
+	 * test_overlay_keep_says_when_it_cannot (a rename that fails keeps
+	 * nothing), test_overlay_recreated_dir_is_opaque and (nothing kept
+	 * without --keep)
 	 * test_overlay_state_dir_gone_after_exit; explained in
 	 * steps/05-overlayfs/README.md, "Your task: --keep". */
 	if (rename(ov->upper, kept) == 0)
