@@ -112,6 +112,11 @@ $(TESTS_OUT)/runtime.o: CPPFLAGS += -DBYOC_README='"$(CURDIR)/README.md"'
 $(TESTS_OUT)/suite-byoc-run: $(TESTS_OUT)/byoc_run.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 suite_bin = $(TESTS_OUT)/suite-$(subst -,_,$(1))
+# Step 06's suite preloads a fault into the runtime (tests/netlink_fault.c).
+$(TESTS_OUT)/netlink-fault.so: tests/netlink_fault.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
+$(call suite_bin,06-netns-veth): | $(TESTS_OUT)/netlink-fault.so
 SUITE_BINS := $(foreach s,$(STEPS),$(call suite_bin,$(s)))
 
 # The runner's clean slate, proven by tools/slate-proof.sh.

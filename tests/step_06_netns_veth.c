@@ -5,16 +5,21 @@
  * change). Pings and connections are bounded (-c 1 -W 1, nc -w 2). */
 #define _GNU_SOURCE
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
+#include <linux/magic.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
-#include <unistd.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -28,9 +33,17 @@
 #define HINT_INSIDE                                                                                \
 	HINT_FILE "the TODOs in net_child_setup() and route_default(); "                           \
 		  "steps/06-netns-veth/README.md, \"Your task: inside\""
+#define HINT_ROUTE                                                                                 \
+	HINT_FILE "the TODO in route_default(); steps/06-netns-veth/README.md, \"Your task: "      \
+		  "inside\""
 #define HINT_CLEANUP                                                                               \
 	HINT_FILE "the TODO in net_cleanup(); steps/06-netns-veth/README.md, \"Your task: "        \
 		  "clean-up\""
+#define HINT_CREATED                                                                               \
+	HINT_FILE "the TODO in net_after_clone() (when c->net.created is set) and the one in "     \
+		  "net_cleanup(); steps/06-netns-veth/README.md, \"Your task: the pair\" and "     \
+		  "\"Your "                                                                        \
+		  "task: clean-up\""
 #define HINT_ALL                                                                                   \
 	HINT_FILE "every TODO; steps/06-netns-veth/README.md, \"Your task\" and \"Addresses "      \
 		  "and names\""
@@ -471,10 +484,63 @@ START_TEST(test_net_pair_lives_with_a_held_namespace)
 }
 END_TEST
 
+/* The runtime run as `argv` with tests/netlink_fault.c preloaded: at its
+ * first RTM_NEWADDR (the host end's address, right after the pair is made)
+ * it pins the container's network namespace on `pin`, so that the kernel
+ * cannot remove the pair with it, and fails that request with `fail_errno`
+ * unless it is 0. The test is in a mount namespace of its own, which the pin
+ * goes with. Returns whether the namespace was pinned. */
+static bool run_with_fault(struct h_run *r, const char *const *argv, const char *pin,
+			   int fail_errno, const char *take_name)
+{
+	char exe[4096], *asan = getenv("ASAN_OPTIONS");
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct statfs fs;
+
+	ck_assert(n > 0);
+	exe[n] = '\0';
+	char *lib = h_printf("%s/netlink-fault.so", dirname(exe));
+	char *san = h_printf("%s%sverify_asan_link_order=0", asan ? asan : "", asan ? ":" : "");
+	char *err = h_printf("%d", fail_errno);
+	ck_assert_msg(access(lib, R_OK) == 0, "test set-up: %s is missing: make %s", lib, lib);
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0 &&
+			      mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0,
+		      "test set-up: a mount namespace of its own: %s", strerror(errno));
+	setenv("LD_PRELOAD", lib, 1);
+	setenv("ASAN_OPTIONS", san, 1); /* a sanitized runtime wants its runtime first */
+	setenv("BYOC_FAULT_PIN", pin, 1);
+	if (fail_errno)
+		setenv("BYOC_FAULT_NEWADDR", err, 1);
+	if (take_name)
+		setenv("BYOC_FAULT_TAKE_NAME", take_name, 1);
+	h_run_argv(r, argv);
+	unsetenv("LD_PRELOAD");
+	unsetenv("BYOC_FAULT_PIN");
+	unsetenv("BYOC_FAULT_NEWADDR");
+	unsetenv("BYOC_FAULT_TAKE_NAME");
+	if (asan)
+		setenv("ASAN_OPTIONS", asan, 1);
+	else
+		unsetenv("ASAN_OPTIONS");
+	bool pinned = statfs(pin, &fs) == 0 && fs.f_type == NSFS_MAGIC;
+	free(lib);
+	free(san);
+	free(err);
+	return pinned;
+}
+
+/* The pin let go: the kernel then removes what is left of the pair. */
+static void unpin(const char *pin, const char *want)
+{
+	umount2(pin, MNT_DETACH);
+	free(host_ends_settle(want));
+}
+
 START_TEST(test_net_host_end_gone_after_setup_failure)
 {
 	/* The command is missing: every stage has run, then execve fails. */
 	const char *argv[] = { h_bin, "--", "/no/such/command", NULL };
+	char *pin = h_printf("%s/netns-pin", h_tmp);
 	struct h_proc p;
 	struct h_run r;
 	char *before = host_ends();
@@ -486,17 +552,99 @@ START_TEST(test_net_host_end_gone_after_setup_failure)
 	h_run_free(&r);
 	ck_assert_msg(end[0], "expected a running container's eth0 to have a host end; found none");
 	free(host_ends_settle(before));
-	h_run_argv(&r, argv);
+	bool pinned = run_with_fault(&r, argv, pin, 0, NULL);
 	char *after = host_ends();
-	ck_assert_msg(
-		r.status == 127 && strcmp(before, after) == 0,
-		"expected a failed start (status 127), whose pair was made before execve "
-		"failed, to leave no host end behind, at once; saw status %d, host ends before "
-		"\"%s\", after \"%s\"",
-		r.status, before, after);
+	unpin(pin, before);
+	ck_assert_msg(pinned,
+		      "expected the runtime to give the host end its address (RTM_NEWADDR) once "
+		      "the pair was made; it never did (status %d, \"%s\")",
+		      r.status, r.err);
+	ck_assert_msg(r.status == 127 && strcmp(before, after) == 0,
+		      "expected a failed start (status 127), whose pair was made before execve "
+		      "failed, to delete its host end itself, even while its network namespace is "
+		      "held; saw status %d, host ends before \"%s\", after \"%s\"",
+		      r.status, before, after);
 	free(end);
+	free(pin);
 	free(before);
 	free(after);
+	h_run_free(&r);
+}
+END_TEST
+
+/* A set-up that fails in the runtime right after the pair is made, before
+ * the host end has its address: the fault is the address's RTM_NEWADDR,
+ * refused with ENOBUFS, while the namespace is held. */
+START_TEST(test_net_host_end_gone_after_address_failure)
+{
+	const char *argv[] = { h_bin, "--", "/bin/true", NULL };
+	char *pin = h_printf("%s/netns-pin", h_tmp);
+	char *before = host_ends();
+	struct h_run r;
+
+	bool pinned = run_with_fault(&r, argv, pin, ENOBUFS, NULL);
+	char *after = host_ends();
+	unpin(pin, before);
+	ck_assert_msg(pinned,
+		      "expected the runtime to give the host end its address (RTM_NEWADDR) once "
+		      "the pair was made; it never did (status %d, \"%s\")",
+		      r.status, r.err);
+	ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
+			      strstr(r.err, "RTM_NEWADDR") && strstr(r.err, "ENOBUFS"),
+		      "expected the refused address reported in one line naming RTM_NEWADDR and "
+		      "ENOBUFS, status 125; saw status %d, \"%s\"",
+		      r.status, r.err);
+	ck_assert_msg(strcmp(before, after) == 0,
+		      "expected the host end deleted when its address failed, right after the "
+		      "pair was made (set c->net.created as soon as veth_create() succeeds); host "
+		      "ends before \"%s\", after \"%s\"",
+		      before, after);
+	free(pin);
+	free(before);
+	free(after);
+	h_run_free(&r);
+}
+END_TEST
+
+/* The host end's name taken between the lease and the pair: another
+ * runtime's link, made by the preloaded fault right before the runtime's
+ * RTM_NEWLINK, which the kernel then refuses with EEXIST. The link is not
+ * the runtime's: it must still be there after the refused start. */
+START_TEST(test_net_taken_name_left_alone)
+{
+	const char *argv[] = { h_bin, "--", "/bin/true", NULL };
+	char *pin = h_printf("%s/netns-pin", h_tmp), *record = h_printf("%s/taken", h_tmp);
+	char name[32] = "";
+	struct h_run r;
+
+	run_with_fault(&r, argv, pin, 0, record);
+	FILE *f = fopen(record, "re");
+	if (f) {
+		if (!fgets(name, sizeof(name), f))
+			name[0] = '\0';
+		fclose(f);
+	}
+	bool there = link_exists(name);
+	if (name[0]) {
+		char *del = sh(NULL, "ip link del %s 2>&1", name);
+		free(del);
+	}
+	ck_assert_msg(name[0],
+		      "test set-up: the preloaded fault made no link of the host end's "
+		      "name (was RTM_NEWLINK sent at all?); status %d, \"%s\"",
+		      r.status, r.err);
+	ck_assert_msg(r.status == 125 && strstr(r.err, "RTM_NEWLINK") && strstr(r.err, "EEXIST"),
+		      "expected the refused pair reported as RTM_NEWLINK's EEXIST, status 125; saw "
+		      "status %d, \"%s\"",
+		      r.status, r.err);
+	ck_assert_msg(
+		there,
+		"expected the link %s, which another runtime made (the kernel refused the "
+		"pair: EEXIST), still there after the refused start: set c->net.created only "
+		"once veth_create() succeeded, so that cleanup deletes only the runtime's own",
+		name);
+	free(pin);
+	free(record);
 	h_run_free(&r);
 }
 END_TEST
@@ -620,6 +768,10 @@ END_TEST
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "06-netns-veth";
+	/* A container that does not start: the code its error names. */
+	h_hint_for(s, "stage net: RTM_NEWROUTE", HINT_ROUTE);
+	h_hint_for(s, "stage net: RTM_NEWLINK (veth pair)", HINT_PAIR);
+	h_hint_for(s, "stage net: if_nametoindex(eth0)", HINT_PAIR);
 	h_add(s, test_net_namespace_is_new, 2, HINT_FLAGS);
 	h_add(s, test_net_inside_only_lo_and_eth0, 3, HINT_PAIR);
 	h_add(s, test_net_host_end_is_up, 3, HINT_PAIR);
@@ -633,6 +785,8 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_net_host_end_gone_after_exit, 2, HINT_CLEANUP);
 	h_add(s, test_net_pair_lives_with_a_held_namespace, 2, HINT_CLEANUP);
 	h_add(s, test_net_host_end_gone_after_setup_failure, 2, HINT_CLEANUP);
+	h_add(s, test_net_host_end_gone_after_address_failure, 2, HINT_CREATED);
+	h_add(s, test_net_taken_name_left_alone, 1, HINT_CREATED);
 	h_add(s, test_net_host_end_gone_after_sigkill_of_command, 2, HINT_CLEANUP);
 	h_add(s, test_net_killed_runtime_link_removed_by_next, 2, HINT_CLEANUP);
 	h_add(s, test_net_etc_files_are_its_own, 2, HINT_ALL);

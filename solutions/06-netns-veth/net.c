@@ -150,12 +150,15 @@ static int net_after_clone(struct byoc_container *c, struct byoc_error *err)
 {
 	if (c->opts->net != BYOC_NET_VETH)
 		return 0;
-	/* BEGIN SOLUTION: create the pair with veth_create(), then set
-	 * c->net.created (so that cleanup deletes it, whatever fails next); give
-	 * the host end c->net.host_link its address c->net.host_addr/c->net.prefix
-	 * with addr_add() and bring it up with link_up().
-	 * Checked by test_net_host_end_is_up and test_net_ping_across_the_pair;
-	 * explained in steps/06-netns-veth/README.md, "Your task: the pair". */
+	/* BEGIN SOLUTION: create the pair with veth_create(), then, as soon as
+	 * it succeeded, set c->net.created (so that cleanup deletes it, whatever
+	 * fails next, and only what the runtime made); give the host end
+	 * c->net.host_link its address c->net.host_addr/c->net.prefix with
+	 * addr_add() and bring it up with link_up().
+	 * Checked by test_net_host_end_is_up, test_net_ping_across_the_pair,
+	 * test_net_host_end_gone_after_address_failure and
+	 * test_net_taken_name_left_alone; explained in
+	 * steps/06-netns-veth/README.md, "Your task: the pair". */
 	if (veth_create(c, err) < 0)
 		return -1;
 	c->net.created = true;
