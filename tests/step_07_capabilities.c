@@ -26,12 +26,16 @@
 #define HINT_SETS                                                                                  \
 	HINT_FILE "the TODOs in caps_child_setup(); steps/07-capabilities/README.md, "             \
 		  "\"The five sets\""
-#define HINT_AMBIENT                                                                               \
-	HINT_FILE "the last TODO in caps_child_setup(); steps/07-capabilities/README.md, "         \
-		  "\"The five sets\""
+#define HINT_NNP                                                                                   \
+	HINT_FILE "the last TODO in caps_child_setup() (PR_SET_NO_NEW_PRIVS); "                    \
+		  "steps/07-capabilities/README.md, \"The five sets\""
 #define HINT_OPTIONS                                                                               \
 	HINT_FILE "the TODO in caps_wanted() and those in caps_child_setup(); "                    \
 		  "steps/07-capabilities/README.md, \"Your task\""
+#define HINT_RULES                                                                                 \
+	HINT_FILE                                                                                  \
+	"the TODO in caps_wanted(); steps/07-capabilities/README.md, \"Docker's default "          \
+	"set\" (the rules, in their order)"
 #define HINT_BREAKOUT HINT_OPTIONS "; and \"The breakout\""
 
 /* Docker's default set, the one the lesson lists. */
@@ -99,13 +103,15 @@ static uint64_t default_set(void)
 	return m;
 }
 
-/* Append to `msg` each set of `pid` that differs from `want`, by name. */
+/* Append to `msg` each set of `pid` that differs from `want`, by name: the
+ * bounding, permitted and effective sets `want`, the inheritable set empty
+ * (as Docker leaves it since CVE-2022-24769), the ambient set `ambient`. */
 static void compare_sets(char *msg, size_t size, pid_t pid, uint64_t want, uint64_t ambient)
 {
 	static const char *const keys[] = { "CapBnd", "CapPrm", "CapEff", "CapInh", "CapAmb" };
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		uint64_t w = i == 4 ? ambient : want, got = cap_mask(pid, keys[i]);
+		uint64_t w = i == 4 ? ambient : i == 3 ? 0 : want, got = cap_mask(pid, keys[i]);
 		if (got == w)
 			continue;
 		char *missing = cap_names(w & ~got), *extra = cap_names(got & ~w);
@@ -148,9 +154,9 @@ START_TEST(test_caps_sets_are_docker_default)
 	uint64_t runtime = cap_mask(p.pid, "CapEff");
 	h_finish(&p, &r);
 	ck_assert_msg(msg[0] == '\0',
-		      "expected the command's bounding, permitted, effective and inheritable sets "
-		      "to be Docker's default (%s) and its ambient set empty, in /proc/%d/status; "
-		      "%s",
+		      "expected the command's bounding, permitted and effective sets to be "
+		      "Docker's default (%s), and its inheritable and ambient sets empty, in "
+		      "/proc/%d/status; %s",
 		      want_names, (int)child, msg);
 	ck_assert_msg(runtime == mine,
 		      "expected the runtime to keep its own capabilities (the caps stage runs in "
@@ -205,6 +211,8 @@ START_TEST(test_caps_ambient_cleared)
 	uint64_t runtime = cap_mask(p.pid, "CapAmb");
 	pid_t child = h_first_child(p.pid);
 	uint64_t amb = cap_mask(child, "CapAmb"), inh = cap_mask(child, "CapInh");
+	char sets[4096] = "";
+	compare_sets(sets, sizeof(sets), child, expected(default_set()), 0);
 	h_finish(&p, &r);
 	ck_assert_msg(runtime == (BIT(CAP_CHOWN) | BIT(CAP_SYS_ADMIN)),
 		      "test set-up: the runtime's ambient set is %016llx, not chown,sys_admin",
@@ -215,16 +223,49 @@ START_TEST(test_caps_ambient_cleared)
 			 names);
 		free(names);
 	}
-	ck_assert_msg(amb == 0 && inh == expected(default_set()),
-		      "expected the command's ambient set empty (the runtime's had "
-		      "cap_chown,cap_sys_admin) and its inheritable set Docker's default "
-		      "(%016llx); %s; CapInh is %016llx",
-		      (unsigned long long)expected(default_set()), msg, (unsigned long long)inh);
+	ck_assert_msg(amb == 0 && inh == 0,
+		      "expected the command's ambient and inheritable sets empty (the runtime's "
+		      "had cap_chown,cap_sys_admin in both); %s; CapInh is %016llx",
+		      msg, (unsigned long long)inh);
+	ck_assert_msg(sets[0] == '\0',
+		      "expected the command's sets to be Docker's default although the runtime's "
+		      "inheritable set held cap_sys_admin: at execve() root's permitted set takes "
+		      "the inheritable one too, past the bounding set; %s",
+		      sets);
 	h_run_free(&r);
 }
 END_TEST
 
 /* ---- what the sets stop inside ---- */
+
+/* The command is looked up and started with the container's own sets, after
+ * cap_set_proc(): a program that only its owner may run (mode 0700, uid
+ * 1000) still runs for the container's root, which keeps CAP_DAC_OVERRIDE
+ * in its effective set, as Docker's root does. */
+START_TEST(test_caps_effective_before_exec)
+{
+	char *layer = h_printf("%s/tool-layer", h_tmp), *dir = h_printf("%s/opt", layer);
+	char *tool = h_printf("%s/tool", dir);
+	const char *argv[] = { h_bin, "--layer", layer, "--", "/opt/tool", NULL };
+	struct h_run r;
+
+	ck_assert(mkdir(layer, 0755) == 0 && mkdir(dir, 0755) == 0);
+	h_write_file(tool, "#!/bin/sh\necho tool-ran; grep CapEff /proc/self/status\n", 0700);
+	ck_assert(chown(tool, 1000, 1000) == 0);
+	h_run_argv(&r, argv);
+	char *want = h_printf("CapEff:\t%016llx\n", (unsigned long long)expected(default_set()));
+	ck_assert_msg(r.status == 0 && strstr(r.out, "tool-ran") && strstr(r.out, want),
+		      "expected /opt/tool (mode 0700, owner 1000) to run as the container's root, "
+		      "whose effective set keeps CAP_DAC_OVERRIDE up to execve(), and to hold "
+		      "Docker's default set (%s); saw status %d, stdout \"%s\", stderr \"%s\"",
+		      want, r.status, r.out, r.err);
+	free(want);
+	free(tool);
+	free(dir);
+	free(layer);
+	h_run_free(&r);
+}
+END_TEST
 
 START_TEST(test_caps_mount_and_mknod_refused)
 {
@@ -354,6 +395,8 @@ START_TEST(test_caps_all)
 	char *a = sets_differ(none, 0);
 	char *b = sets_differ(chown, expected(BIT(CAP_CHOWN)));
 	char *c = sets_differ(most, expected(~BIT(CAP_SYS_ADMIN)));
+	const char *priv[] = { "--privileged", "--cap-drop", "ALL", "--cap-drop", "NET_RAW", NULL };
+	char *d = sets_differ(priv, expected(~0ULL));
 
 	ck_assert_msg(a == NULL, "expected --cap-drop ALL to leave every set empty; %s", a);
 	ck_assert_msg(b == NULL,
@@ -362,6 +405,49 @@ START_TEST(test_caps_all)
 		      "expected --cap-add All --cap-drop Sys_Admin to keep every capability the "
 		      "runtime has but cap_sys_admin; %s",
 		      c);
+	ck_assert_msg(d == NULL,
+		      "expected --privileged to keep every capability the runtime has, whatever "
+		      "--cap-drop says (docker ignores it there); %s",
+		      d);
+}
+END_TEST
+
+/* Docker's rules where they part from the obvious set algebra: drops go
+ * first and adds after them; --cap-drop ALL keeps what --cap-add names, in
+ * the default set or not; a drop takes away, and never grants. */
+START_TEST(test_caps_drop_then_add)
+{
+	const char *both[] = { "--cap-add", "NET_ADMIN", "--cap-drop", "net_admin", NULL };
+	const char *both_default[] = { "--cap-drop", "NET_RAW", "--cap-add", "NET_RAW", NULL };
+	const char *only[] = { "--cap-drop", "ALL", "--cap-add", "SYS_ADMIN", NULL };
+	const char *outside[] = { "--cap-drop", "SYS_ADMIN", NULL };
+	const char *mixed[] = { "--cap-drop", "SYS_ADMIN", "--cap-drop", "CHOWN", NULL };
+	char *a = sets_differ(both, expected(default_set() | BIT(CAP_NET_ADMIN)));
+	char *b = sets_differ(both_default, expected(default_set()));
+	char *c = sets_differ(only, expected(BIT(CAP_SYS_ADMIN)));
+	char *d = sets_differ(outside, expected(default_set()));
+	char *e = sets_differ(mixed, expected(default_set() & ~BIT(CAP_CHOWN)));
+
+	ck_assert_msg(a == NULL,
+		      "expected --cap-add NET_ADMIN --cap-drop net_admin to keep cap_net_admin, "
+		      "as docker does: drops first, then adds; %s",
+		      a);
+	ck_assert_msg(b == NULL,
+		      "expected --cap-drop NET_RAW --cap-add NET_RAW to keep Docker's default set; "
+		      "%s",
+		      b);
+	ck_assert_msg(c == NULL,
+		      "expected --cap-drop ALL --cap-add SYS_ADMIN to keep cap_sys_admin alone, "
+		      "although the default set lacks it; %s",
+		      c);
+	ck_assert_msg(d == NULL,
+		      "expected --cap-drop SYS_ADMIN, which the default set lacks, to leave the "
+		      "default set as it is: a drop never grants; %s",
+		      d);
+	ck_assert_msg(e == NULL,
+		      "expected --cap-drop SYS_ADMIN --cap-drop CHOWN to take cap_chown alone out "
+		      "of the default set; %s",
+		      e);
 }
 END_TEST
 
@@ -453,12 +539,18 @@ END_TEST
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "07-capabilities";
+	/* A container that does not start: the code its error names. */
+	h_hint_for(s, "stage caps: cap_drop_bound", HINT_SETS);
+	h_hint_for(s, "stage caps: cap_set", HINT_SETS);
+	h_hint_for(s, "stage caps: prctl", HINT_NNP);
 	h_add(s, test_caps_sets_are_docker_default, 4, HINT_SETS);
-	h_add(s, test_caps_no_new_privs, 2, HINT_AMBIENT);
-	h_add(s, test_caps_ambient_cleared, 2, HINT_AMBIENT);
+	h_add(s, test_caps_no_new_privs, 2, HINT_NNP);
+	h_add(s, test_caps_ambient_cleared, 2, HINT_SETS);
 	h_add(s, test_caps_mount_and_mknod_refused, 2, HINT_SETS);
+	h_add(s, test_caps_effective_before_exec, 2, HINT_SETS);
 	h_add(s, test_caps_cap_drop_net_raw, 3, HINT_OPTIONS);
 	h_add(s, test_caps_cap_add_sys_admin, 3, HINT_OPTIONS);
 	h_add(s, test_caps_all, 3, HINT_OPTIONS);
+	h_add(s, test_caps_drop_then_add, 3, HINT_RULES);
 	h_add(s, test_caps_breakout, 4, HINT_BREAKOUT);
 }

@@ -39,7 +39,8 @@ static uint64_t caps_wanted(const struct byoc_options *o)
 	 * of o->cap_add; otherwise the default set, without o->cap_drop, with
 	 * o->cap_add. Bit N of each uint64_t is capability N.
 	 * Checked by test_caps_cap_drop_net_raw, test_caps_cap_add_sys_admin,
-	 * test_caps_all and test_caps_breakout; explained in
+	 * test_caps_all, test_caps_drop_then_add and test_caps_breakout;
+	 * explained in
 	 * steps/07-capabilities/README.md, "Your task". */
 	return keep;
 }
@@ -90,22 +91,32 @@ static int caps_child_setup(struct byoc_container *c, struct byoc_error *err)
 	 * explained in steps/07-capabilities/README.md, "The five sets". */
 
 	/* TODO: put every capability 0 <= cap < last that `keep` has
-	 * into the permitted, effective and inheritable sets of `caps` with
-	 * cap_set_flag(caps, CAP_PERMITTED (then CAP_EFFECTIVE, CAP_INHERITABLE),
-	 * 1, &cap, CAP_SET) (see cap_set_flag(3)), then make `caps` the
-	 * process's own with int cap_set_proc(cap_t), wrapped in BYOC_SYS().
-	 * Checked by test_caps_sets_are_docker_default,
-	 * test_caps_mount_and_mknod_refused and test_caps_breakout; explained in
+	 * into the permitted and effective sets of `caps` with
+	 * cap_set_flag(caps, CAP_PERMITTED (then CAP_EFFECTIVE), 1, &cap,
+	 * CAP_SET) (see cap_set_flag(3)), and leave its inheritable set empty,
+	 * as Docker does (CVE-2022-24769); then make `caps` the process's own
+	 * with int cap_set_proc(cap_t), wrapped in
+	 * BYOC_SYS(err, call, "cap_set_proc").
+	 * Checked by test_caps_sets_are_docker_default, test_caps_ambient_cleared,
+	 * test_caps_effective_before_exec, test_caps_mount_and_mknod_refused and
+	 * test_caps_breakout; explained in
 	 * steps/07-capabilities/README.md, "The five sets". */
 
-	/* TODO: empty the ambient set with int cap_reset_ambient(void)
-	 * (see cap_reset_ambient(3)): ambient capabilities survive execve() of
-	 * any program, and the caller may have raised some. Then set
-	 * PR_SET_NO_NEW_PRIVS with prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) (see
-	 * prctl(2)): no later execve() of a set-user-ID program or one with file
-	 * capabilities gives any back. Wrap both in BYOC_SYS().
-	 * Checked by test_caps_ambient_cleared and test_caps_no_new_privs;
-	 * explained in steps/07-capabilities/README.md, "The five sets". */
+	/* Ambient capabilities survive execve() of any program, and the caller
+	 * may have raised some. The kernel keeps none that is not both
+	 * permitted and inheritable, so the empty inheritable set above has
+	 * cleared them already (capabilities(7), "Ambient capabilities"); this
+	 * says so, whatever the sets hold. */
+	if (BYOC_SYS(err, cap_reset_ambient(), "cap_reset_ambient") < 0)
+		return -1;
+
+	/* TODO: set PR_SET_NO_NEW_PRIVS with
+	 * prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) (see prctl(2)): no later
+	 * execve() of a set-user-ID program or one with file capabilities gives
+	 * any back. Wrap it in
+	 * BYOC_SYS(err, call, "prctl(PR_SET_NO_NEW_PRIVS)").
+	 * Checked by test_caps_no_new_privs; explained in
+	 * steps/07-capabilities/README.md, "The five sets". */
 	return 0;
 }
 
