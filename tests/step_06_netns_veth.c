@@ -529,18 +529,30 @@ static bool run_with_fault(struct h_run *r, const char *const *argv, const char 
 	return pinned;
 }
 
-/* The pin let go: the kernel then removes what is left of the pair. */
-static void unpin(const char *pin, const char *want)
+/* run_with_fault() with the namespace pinned and `fail_errno`: the runner's
+ * host ends right after the run (the caller frees them). Then the pin is let
+ * go, and the kernel removes what is left of the pair, back to `before`. */
+static char *run_pinned(struct h_run *r, const char *const *argv, int fail_errno,
+			const char *before)
 {
+	char *pin = h_printf("%s/netns-pin", h_tmp);
+	bool pinned = run_with_fault(r, argv, pin, fail_errno, NULL);
+	char *after = host_ends();
+
 	umount2(pin, MNT_DETACH);
-	free(host_ends_settle(want));
+	free(host_ends_settle(before));
+	free(pin);
+	ck_assert_msg(pinned,
+		      "expected the runtime to give the host end its address (RTM_NEWADDR) once "
+		      "the pair was made; it never did (status %d, \"%s\")",
+		      r->status, r->err);
+	return after;
 }
 
 START_TEST(test_net_host_end_gone_after_setup_failure)
 {
 	/* The command is missing: every stage has run, then execve fails. */
 	const char *argv[] = { h_bin, "--", "/no/such/command", NULL };
-	char *pin = h_printf("%s/netns-pin", h_tmp);
 	struct h_proc p;
 	struct h_run r;
 	char *before = host_ends();
@@ -552,20 +564,13 @@ START_TEST(test_net_host_end_gone_after_setup_failure)
 	h_run_free(&r);
 	ck_assert_msg(end[0], "expected a running container's eth0 to have a host end; found none");
 	free(host_ends_settle(before));
-	bool pinned = run_with_fault(&r, argv, pin, 0, NULL);
-	char *after = host_ends();
-	unpin(pin, before);
-	ck_assert_msg(pinned,
-		      "expected the runtime to give the host end its address (RTM_NEWADDR) once "
-		      "the pair was made; it never did (status %d, \"%s\")",
-		      r.status, r.err);
+	char *after = run_pinned(&r, argv, 0, before);
 	ck_assert_msg(r.status == 127 && strcmp(before, after) == 0,
 		      "expected a failed start (status 127), whose pair was made before execve "
 		      "failed, to delete its host end itself, even while its network namespace is "
 		      "held; saw status %d, host ends before \"%s\", after \"%s\"",
 		      r.status, before, after);
 	free(end);
-	free(pin);
 	free(before);
 	free(after);
 	h_run_free(&r);
@@ -578,17 +583,10 @@ END_TEST
 START_TEST(test_net_host_end_gone_after_address_failure)
 {
 	const char *argv[] = { h_bin, "--", "/bin/true", NULL };
-	char *pin = h_printf("%s/netns-pin", h_tmp);
 	char *before = host_ends();
 	struct h_run r;
 
-	bool pinned = run_with_fault(&r, argv, pin, ENOBUFS, NULL);
-	char *after = host_ends();
-	unpin(pin, before);
-	ck_assert_msg(pinned,
-		      "expected the runtime to give the host end its address (RTM_NEWADDR) once "
-		      "the pair was made; it never did (status %d, \"%s\")",
-		      r.status, r.err);
+	char *after = run_pinned(&r, argv, ENOBUFS, before);
 	ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
 			      strstr(r.err, "RTM_NEWADDR") && strstr(r.err, "ENOBUFS"),
 		      "expected the refused address reported in one line naming RTM_NEWADDR and "
@@ -599,7 +597,6 @@ START_TEST(test_net_host_end_gone_after_address_failure)
 		      "pair was made (set c->net.created as soon as veth_create() succeeds); host "
 		      "ends before \"%s\", after \"%s\"",
 		      before, after);
-	free(pin);
 	free(before);
 	free(after);
 	h_run_free(&r);
