@@ -2,22 +2,26 @@
  * either mode, so that the suite grades the v1 and the v2 code on any
  * machine. Linked with the stage under test and lib/, with -Wl,--wrap=mkdir.
  *
- * Usage: cgroup-fake v1|v2 ROOT [--memory SIZE] [--pids N] [--cpus N]
- *                               [--cpu-weight N]
+ * Usage: cgroup-fake v1|v2[-noswap] ROOT [--memory SIZE] [--pids N] [--cpus N]
+ *                                       [--cpu-weight N]
  * ROOT holds "self" (as /proc/self/cgroup reads) and "mountinfo" (as
- * /proc/self/mountinfo, for v1). Runs the stage's prepare() only: the limits.
+ * /proc/self/mountinfo, for v1). "-noswap" is a kernel without swap
+ * accounting: new cgroups lack memory.memsw.* (v1) and memory.swap.max (v2).
+ * Runs the stage's prepare(), the limits, then its after_clone() with this
+ * process's PID as the child's, and prints "pid PID": the join.
  * Exit status 0, or the stage's error status with its message on stderr. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "container.h"
 #include "options.h"
 #include "stages.h"
 
 static const char *fake_root;
-static bool fake_v2;
+static bool fake_v2, fake_noswap;
 
 /* What cgroupfs puts in a new cgroup, with the kernel's defaults: a value
  * still at its default after prepare() was never written. See the kernel's
@@ -53,6 +57,9 @@ static void fill(const char *dir, const char *const (*files)[2])
 {
 	for (; (*files)[0]; files++) {
 		char path[4200];
+		if (fake_noswap &&
+		    (strstr((*files)[0], ".memsw.") || strstr((*files)[0], ".swap.")))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, (*files)[0]);
 		FILE *f = fopen(path, "we");
 		if (f) {
@@ -91,14 +98,16 @@ int main(int argc, char **argv)
 	struct byoc_options opts;
 	struct byoc_container c;
 
-	if (argc < 3 || (strcmp(argv[1], "v1") != 0 && strcmp(argv[1], "v2") != 0)) {
+	if (argc < 3 || (strcmp(argv[1], "v1") != 0 && strcmp(argv[1], "v2") != 0 &&
+			 strcmp(argv[1], "v1-noswap") != 0 && strcmp(argv[1], "v2-noswap") != 0)) {
 		fprintf(stderr,
-			"usage: %s v1|v2 ROOT [--memory SIZE] [--pids N] [--cpus N] "
+			"usage: %s v1|v2[-noswap] ROOT [--memory SIZE] [--pids N] [--cpus N] "
 			"[--cpu-weight N]\n",
 			argv[0]);
 		return 2;
 	}
-	fake_v2 = strcmp(argv[1], "v2") == 0;
+	fake_v2 = strncmp(argv[1], "v2", 2) == 0;
+	fake_noswap = strstr(argv[1], "-noswap") != NULL;
 	fake_root = argv[2];
 	/* argv[2] stands where the parser expects the program's name. */
 	if (byoc_options_parse(argc - 2, argv + 2,
@@ -121,5 +130,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cgroup-fake: stage cgroups: %s\n", err.msg);
 		return err.status ? err.status : BYOC_EXIT_RUNTIME;
 	}
+	/* The join writes a PID into the fake cgroup.procs files: ours, which
+	 * nothing kills, as no cleanup runs. */
+	c.pid = getpid();
+	if (byoc_stage_cgroups.after_clone(&c, &err) < 0) {
+		fprintf(stderr, "cgroup-fake: stage cgroups: after_clone: %s\n", err.msg);
+		return err.status ? err.status : BYOC_EXIT_RUNTIME;
+	}
+	printf("pid %d\n", (int)c.pid);
 	return 0;
 }

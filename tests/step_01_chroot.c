@@ -70,6 +70,34 @@ START_TEST(test_chroot_cwd_is_root)
 }
 END_TEST
 
+/* --rootfs as a path relative to the runtime's working directory (h_tmp):
+ * chroot(2) resolves it from there, once. */
+START_TEST(test_chroot_relative_rootfs)
+{
+	char tmp[4096], root[4096], rel[8192] = "", *want = h_dev_ino(h_rootfs), *expect;
+	const char *opts[] = { "--rootfs", rel, NULL };
+	struct h_run r;
+
+	ck_assert(realpath(h_tmp, tmp) && realpath(h_rootfs, root));
+	for (const char *p = tmp; *p; p++)
+		if (*p == '/')
+			strcat(rel, "../");
+	strcat(rel, root + 1);
+	expect = h_printf("%s\n/\n", want);
+	h_container_sh(&r, opts, "stat -c '%d:%i' /; pwd", NULL);
+	ck_assert_msg(
+		r.status == 0 && strcmp(r.out, expect) == 0,
+		"expected --rootfs %s (the rootfs, relative to the runtime's working "
+		"directory %s) to be the container's / (device:inode %s) and its working "
+		"directory; saw status %d, \"%s%s\" (chroot(rootfs) first, then chdir(\"/\"): "
+		"after chdir(rootfs) a relative path means something else)",
+		rel, tmp, want, r.status, r.out, r.err);
+	free(want);
+	free(expect);
+	h_run_free(&r);
+}
+END_TEST
+
 START_TEST(test_chroot_argv_arrives_exactly)
 {
 	static const char *const args[] = { "two words",  "",	       "'single'",
@@ -244,6 +272,7 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_chroot_root_is_the_rootfs, 3, HINT_TASK);
 	h_add(s, test_chroot_hides_host_files, 2, HINT_TASK);
 	h_add(s, test_chroot_cwd_is_root, 3, HINT_TASK);
+	h_add(s, test_chroot_relative_rootfs, 2, HINT_TASK);
 	h_add(s, test_chroot_argv_arrives_exactly, 2, HINT_TASK);
 	h_add(s, test_chroot_exit_status_passes_through, 2, HINT_STATUS);
 	h_add(s, test_chroot_sigkill_is_137, 2, HINT_STATUS);

@@ -3,13 +3,18 @@
  * h_container_sh(). */
 #define _GNU_SOURCE
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -146,13 +151,80 @@ START_TEST(test_uts_bad_hostname_is_125)
 		const char *opts[] = { "--hostname", bad[i], NULL };
 		struct h_run r;
 		h_container_sh(&r, opts, "exit 0", NULL);
-		ck_assert_msg(
-			r.status == 125 && h_count_lines(r.err) == 1 && strstr(r.err, "--hostname"),
-			"expected --hostname '%s' (%zu bytes; 1 to 64 are accepted) refused with "
-			"status 125 and one line naming --hostname; saw status %d, stderr \"%s\"",
-			bad[i], strlen(bad[i]), r.status, r.err);
+		/* The name itself holds no "64": the message must say the limit. */
+		ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
+				      strstr(r.err, "--hostname") && strstr(r.err, "64"),
+			      "expected --hostname '%s' (%zu bytes; 1 to 64 are accepted) refused "
+			      "with status 125 and one line naming --hostname and the accepted "
+			      "length (64 bytes); saw status %d, stderr \"%s\"",
+			      bad[i], strlen(bad[i]), r.status, r.err);
 		h_run_free(&r);
 	}
+}
+END_TEST
+
+/* A PID of a namespace of the test's own, from a child that reports it and
+ * exits: the PIDs between two of them are the processes started meanwhile. */
+static pid_t probe_pid(void)
+{
+	int fds[2];
+	pid_t pid = 0, child;
+
+	ck_assert(pipe2(fds, O_CLOEXEC) == 0);
+	child = fork();
+	ck_assert_msg(child >= 0, "fork: %s", strerror(errno));
+	if (child == 0) {
+		pid = getpid();
+		_exit(write(fds[1], &pid, sizeof(pid)) == sizeof(pid) ? 0 : 1);
+	}
+	close(fds[1]);
+	ck_assert(read(fds[0], &pid, sizeof(pid)) == sizeof(pid));
+	close(fds[0]);
+	waitpid(child, NULL, 0);
+	return pid;
+}
+
+/* A bad hostname is refused in prepare(), before clone(): no container is
+ * started, so nothing has to be undone. The runtime runs in a PID namespace
+ * of the test's own (a holder is its PID 1), where PIDs are given out in
+ * order: the runtime takes one, a container would take another. */
+START_TEST(test_uts_bad_hostname_refused_before_clone)
+{
+	static const char long_name[] = NAME_64 "x";
+	const char *const bad[] = { "", long_name };
+
+	/* A sanitized runtime's leak check clones a tracer task at exit, which
+	 * takes a PID: it is off here (test_uts_bad_hostname_is_125 runs the same
+	 * paths with it on). */
+	const char *asan = getenv("ASAN_OPTIONS");
+	char *no_leaks = h_printf("%s%sdetect_leaks=0", asan ? asan : "", asan ? ":" : "");
+	setenv("ASAN_OPTIONS", no_leaks, 1);
+	free(no_leaks);
+	ck_assert_msg(unshare(CLONE_NEWPID) == 0, "unshare(CLONE_NEWPID): %s", strerror(errno));
+	pid_t holder = fork();
+	ck_assert_msg(holder >= 0, "fork: %s", strerror(errno));
+	if (holder == 0) { /* gone with the test, also when an assertion ends it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	for (size_t i = 0; i < 2; i++) {
+		const char *opts[] = { "--hostname", bad[i], NULL };
+		struct h_run r;
+		pid_t before = probe_pid();
+		h_container_sh(&r, opts, "exit 0", NULL);
+		pid_t after = probe_pid();
+		ck_assert_msg(r.status == 125 && strstr(r.err, "--hostname") && after - before == 2,
+			      "expected --hostname '%s' (%zu bytes) refused with 125 and a message "
+			      "naming --hostname in prepare(), before clone(): the runtime starts "
+			      "no process; saw status %d, stderr \"%s\", and %d process(es) "
+			      "started besides the runtime (counted by the PIDs of a PID namespace "
+			      "of the test's own)",
+			      bad[i], strlen(bad[i]), r.status, r.err, (int)(after - before - 2));
+		h_run_free(&r);
+	}
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
 }
 END_TEST
 
@@ -284,6 +356,7 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_uts_default_hostname_is_id, 1, HINT_NAME);
 	h_add(s, test_uts_hostname_limits_accepted, 2, HINT_NAME);
 	h_add(s, test_uts_bad_hostname_is_125, 2, HINT_NAME);
+	h_add(s, test_uts_bad_hostname_refused_before_clone, 1, HINT_NAME);
 	h_add(s, test_ipc_objects_stay_inside, 2, HINT_FLAGS);
 	h_add(s, test_pid_ns_orphans_are_reaped, 2, HINT_PID1);
 	h_add(s, test_pid_ns_signals_reach_command, 3, HINT_PID1);

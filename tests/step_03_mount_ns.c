@@ -31,6 +31,9 @@
 #define HINT_DEV                                                                                   \
 	HINT_FILE "the TODO in mount_dev(); steps/03-mount-ns/README.md, \"Your task: a "          \
 		  "minimal /dev\""
+#define HINT_SHM                                                                                   \
+	HINT_FILE "the TODO in mount_dev_shm(); steps/03-mount-ns/README.md, \"Your task: a "      \
+		  "minimal /dev\""
 #define HINT_FAULTS HINT_PIVOT "; and \"Bad input and faults\""
 
 /* The mount points of the host, one per line. */
@@ -352,12 +355,15 @@ START_TEST(test_mount_ns_dev_shm_is_tmpfs)
 	h_assert_ran_inside(&r);
 	sscanf(r.out, "%127s %31s %255s %15s %15s", flags, type, opts, mode, data);
 	size = strstr(opts, "size=");
+	/* Without a size, a tmpfs takes half the machine's memory: on a small
+	 * machine that can look bounded, so the size is the lesson's exactly. */
 	ck_assert_msg(strstr(flags, "nosuid") && strstr(flags, "nodev") &&
 			      strstr(flags, "noexec") && strcmp(type, "tmpfs") == 0 && size &&
-			      atol(size + 5) > 0 && atol(size + 5) <= (1l << 20) &&
-			      strcmp(mode, "1777") == 0 && strcmp(data, "x") == 0,
-		      "expected /dev/shm to be a tmpfs (nosuid,nodev,noexec, a size of at most "
-		      "1 GiB, mode 1777) that the command can write to; saw (status %d):\n%s%s",
+			      h_has_opt(opts, "size=65536k") && strcmp(mode, "1777") == 0 &&
+			      strcmp(data, "x") == 0,
+		      "expected /dev/shm to be a tmpfs (nosuid,nodev,noexec, size=64m, which "
+		      "mountinfo shows as size=65536k, mode 1777) that the command can write to; "
+		      "saw (status %d):\n%s%s",
 		      r.status, r.out, r.err);
 	h_run_free(&r);
 }
@@ -493,9 +499,11 @@ START_TEST(test_mount_ns_proc_sys_tmp_flags)
 	h_container_spawn(&p, NULL, H_WAIT_SCRIPT, NULL);
 	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
-	assert_mount(child, "/proc", "proc", "nosuid,nodev,noexec", "");
+	/* rw: a read-only /proc refuses the command's own files too
+	 * (/proc/self/oom_score_adj, a user namespace's uid_map). */
+	assert_mount(child, "/proc", "proc", "rw,nosuid,nodev,noexec", "");
 	assert_mount(child, "/sys", "sysfs", "ro,nosuid,nodev,noexec", "");
-	assert_mount(child, "/tmp", "tmpfs", "nosuid,nodev", "size=65536k");
+	assert_mount(child, "/tmp", "tmpfs", "rw,nosuid,nodev", "size=65536k");
 	assert_fs(child, "/tmp", 64ull << 20, 01777);
 	char *changes = h_runtime_changes(p.pid, host);
 	ck_assert_msg(changes == NULL,
@@ -571,6 +579,71 @@ START_TEST(test_mount_ns_dev_flags_and_nodes)
 }
 END_TEST
 
+/* A volume mounted into the rootfs (as docker's -v, or a separate /var):
+ * the bind mount of the rootfs onto itself takes the mounts beneath it along
+ * only with MS_REC; without it the container sees the bare directory. Made in
+ * a mount namespace of the test's own. */
+START_TEST(test_mount_ns_rootfs_submounts_kept)
+{
+	char *rootfs = h_printf("%s/rootfs", h_tmp), *mnt = h_printf("%s/mnt", rootfs);
+	char *marker = h_printf("%s/marker", mnt), *token = h_random_token();
+	char *want = h_printf("%s\nmounted on /mnt\n", token);
+	const char *opts[] = { "--rootfs", rootfs, NULL };
+	struct h_run r;
+
+	ck_assert_msg(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	ck_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+	ck_assert_msg(mkdir(rootfs, 0755) == 0 &&
+			      mount(h_rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) == 0 &&
+			      mount("byoc-volume", mnt, "tmpfs", 0, "size=64k") == 0,
+		      "setting up a rootfs with a tmpfs on its /mnt at %s: %s", rootfs,
+		      strerror(errno));
+	h_write_file(marker, token, 0644);
+	h_container_sh(&r, opts,
+		       "cat /mnt/marker; echo; "
+		       "awk '$5 == \"/mnt\" { print \"mounted on /mnt\" }' /proc/self/mountinfo",
+		       NULL);
+	umount2(mnt, MNT_DETACH);
+	umount2(rootfs, MNT_DETACH);
+	h_assert_ran_inside(&r);
+	ck_assert_msg(r.status == 0 && strcmp(r.out, want) == 0,
+		      "expected the tmpfs mounted on the rootfs's /mnt (a volume) to be the "
+		      "container's /mnt, holding the file the test wrote there:\n%s"
+		      "saw (status %d):\n%s%s(bind the rootfs onto itself with MS_BIND | MS_REC: "
+		      "without MS_REC the mounts beneath it are left out)",
+		      want, r.status, r.out, r.err);
+	free(rootfs);
+	free(mnt);
+	free(marker);
+	free(token);
+	free(want);
+	h_run_free(&r);
+}
+END_TEST
+
+/* /tmp is nosuid,nodev but not noexec: compilers, test runners and package
+ * scripts run what they write there. */
+START_TEST(test_mount_ns_tmp_runs_programs)
+{
+	struct h_mount m = { "", "", "" };
+	struct h_proc p;
+	struct h_run r;
+
+	h_container_spawn(&p, NULL,
+			  "printf '#!/bin/sh\\necho ran\\n' > /tmp/prog && chmod 755 /tmp/prog && "
+			  "/tmp/prog; " H_WAIT_SCRIPT,
+			  NULL);
+	h_assert_ready(&p);
+	bool found = h_mount_of(h_first_child(p.pid), "/tmp", &m);
+	h_finish(&p, &r);
+	ck_assert_msg(strcmp(r.out, "ran\nready\n") == 0 && found && !h_has_opt(m.opts, "noexec"),
+		      "expected a program written to /tmp to run there (a tmpfs on /tmp, "
+		      "nosuid,nodev, not noexec); saw \"%s%s\", and mountinfo shows /tmp %s%s",
+		      r.out, r.err, found ? "with " : "not mounted", m.opts);
+	h_run_free(&r);
+}
+END_TEST
+
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "03-mount-ns";
@@ -582,14 +655,16 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_mount_ns_mounts_stay_inside, 3, HINT_PIVOT);
 	h_add(s, test_mount_ns_private_on_a_shared_host, 3, HINT_PIVOT);
 	h_add(s, test_mount_ns_private_under_a_shared_submount, 3, HINT_PIVOT);
+	h_add(s, test_mount_ns_rootfs_submounts_kept, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_host_files_unreachable, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_breakout_fails, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_ps_sees_only_the_container, 2, HINT_MOUNTS);
 	h_add(s, test_mount_ns_dev_is_minimal, 3, HINT_DEV);
-	h_add(s, test_mount_ns_dev_shm_is_tmpfs, 1, HINT_DEV);
+	h_add(s, test_mount_ns_dev_shm_is_tmpfs, 1, HINT_SHM);
 	h_add(s, test_mount_ns_dev_flags_and_nodes, 3, HINT_DEV);
 	h_add(s, test_mount_ns_proc_sys_tmp_flags, 3, HINT_MOUNTS);
 	h_add(s, test_mount_ns_sys_is_read_only, 1, HINT_MOUNTS);
+	h_add(s, test_mount_ns_tmp_runs_programs, 1, HINT_MOUNTS);
 	h_add(s, test_mount_ns_leaves_host_mounts_unchanged, 2, HINT_PIVOT);
 	h_add(s, test_mount_ns_bad_input_exit_statuses, 2, HINT_FAULTS);
 	h_add(s, test_mount_ns_sigkill_runtime_kills_container, 2, HINT_FAULTS);

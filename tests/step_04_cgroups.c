@@ -464,16 +464,26 @@ static void fake_mkdir(const char *root, const char *rel)
 	free(path);
 }
 
-/* A v2 root offering memory, pids and cpu; the runtime in /a, which offers
- * `offered`. Or a v1 machine: hierarchies memory, pids (unless !with_pids)
- * and cpu,cpuacct, the runtime in /a of each. */
-static char *fake_tree(bool v2, const char *offered, bool with_pids)
+/* A v2 root offering memory, pids and cpu, all but `missing` (a controller's
+ * name, or NULL); the runtime in /a, which offers the same. Or a v1 machine:
+ * hierarchies memory, pids and cpu,cpuacct, but `missing`'s, the runtime in
+ * /a of each. */
+static char *fake_tree(bool v2, const char *missing)
 {
+	static const char *const hierarchies[] = { "memory", "pids", "cpu,cpuacct" };
+	static const char *const controllers[] = { "cpu", "memory", "pids" };
 	static int n;
 	char *root = h_printf("%s/fake-%s-%d", h_tmp, v2 ? "v2" : "v1", n++);
+	char offered[64] = "", mountinfo[2048] = "", self[256] = "";
 
 	ck_assert(mkdir(root, 0755) == 0);
 	if (v2) {
+		for (size_t i = 0; i < 3; i++)
+			if (!missing || strcmp(controllers[i], missing) != 0)
+				snprintf(offered + strlen(offered),
+					 sizeof(offered) - strlen(offered), "%s%s",
+					 *offered ? " " : "", controllers[i]);
+		strcat(offered, "\n");
 		fake_mkdir(root, "a");
 		/* The machine's root offers what /a offers: a controller /a
 		 * lacks but the root has sends the container to the lab parent. */
@@ -484,24 +494,25 @@ static char *fake_tree(bool v2, const char *offered, bool with_pids)
 		fake_write(root, "self", "0::/a\n");
 		return root;
 	}
-	static const char *const hierarchies[] = { "memory", "pids", "cpu,cpuacct" };
-	char mountinfo[2048] = "";
 	for (size_t i = 0; i < 3; i++) {
 		char *dir = h_printf("%s/a", hierarchies[i]);
-		if (i == 1 && !with_pids)
+		if (missing && strncmp(hierarchies[i], missing, strlen(missing)) == 0) {
+			free(dir);
 			continue;
+		}
 		fake_mkdir(root, hierarchies[i]);
 		fake_mkdir(root, dir);
 		snprintf(mountinfo + strlen(mountinfo), sizeof(mountinfo) - strlen(mountinfo),
 			 "%zu 25 0:%zu / %s/%s rw,nosuid,nodev,noexec,relatime shared:%zu - "
 			 "cgroup cgroup rw,%s\n",
 			 30 + i, 30 + i, root, hierarchies[i], 10 + i, hierarchies[i]);
+		snprintf(self + strlen(self), sizeof(self) - strlen(self), "%zu:%s:/a\n", 4 - i,
+			 hierarchies[i]);
 		free(dir);
 	}
+	strcat(self, "0::/\n");
 	fake_write(root, "mountinfo", mountinfo);
-	fake_write(root, "self",
-		   with_pids ? "4:memory:/a\n3:pids:/a\n2:cpu,cpuacct:/a\n0::/\n"
-			     : "4:memory:/a\n2:cpu,cpuacct:/a\n0::/\n");
+	fake_write(root, "self", self);
 	return root;
 }
 
@@ -552,7 +563,7 @@ static void run_fake(bool v2, const struct fake_case *cases, size_t n)
 	char *helper = fake_helper();
 
 	for (size_t i = 0; i < n; i++) {
-		char *root = fake_tree(v2, "cpu memory pids\n", true), got[1024] = "";
+		char *root = fake_tree(v2, NULL), got[1024] = "";
 		const char *argv[16] = { helper, v2 ? "v2" : "v1", root };
 		size_t a = 3;
 		struct h_run r;
@@ -604,6 +615,13 @@ START_TEST(test_cgroup_v2_files_in_a_fake_tree)
 		{ { "--memory", "64M", "--cpus", "1", "--cpu-weight", "10000" },
 		  "memory.max 67108864, memory.high max, memory.swap.max 0, pids.max max, "
 		  "cpu.max 100000 100000, cpu.weight 10000" },
+		/* One CPU limit alone: the other one's file is never written. */
+		{ { "--cpus", "1.5" },
+		  "memory.max max, memory.high max, memory.swap.max max, pids.max max, "
+		  "cpu.max 150000 100000, cpu.weight 100" },
+		{ { "--cpu-weight", "250" },
+		  "memory.max max, memory.high max, memory.swap.max max, pids.max max, "
+		  "cpu.max max 100000, cpu.weight 250" },
 	};
 
 	run_fake(true, cases, sizeof(cases) / sizeof(cases[0]));
@@ -625,6 +643,16 @@ START_TEST(test_cgroup_v1_files_in_a_fake_tree)
 		  "memory.limit_in_bytes 67108864, memory.memsw.limit_in_bytes 67108864, "
 		  "pids.max max, cpu.cfs_period_us 100000, cpu.cfs_quota_us 100000, "
 		  "cpu.shares 262144" },
+		/* One CPU limit alone: the other one's files are never written
+		 * (cpu.shares = 2 + (250 - 1) * 262142 / 9999). */
+		{ { "--cpus", "1.5" },
+		  "memory.limit_in_bytes 9223372036854771712, memory.memsw.limit_in_bytes "
+		  "9223372036854771712, pids.max max, cpu.cfs_period_us 100000, cpu.cfs_quota_us "
+		  "150000, cpu.shares 1024" },
+		{ { "--cpu-weight", "250" },
+		  "memory.limit_in_bytes 9223372036854771712, memory.memsw.limit_in_bytes "
+		  "9223372036854771712, pids.max max, cpu.cfs_period_us 100000, cpu.cfs_quota_us "
+		  "-1, cpu.shares 6529" },
 	};
 
 	run_fake(false, cases, sizeof(cases) / sizeof(cases[0]));
@@ -632,47 +660,153 @@ START_TEST(test_cgroup_v1_files_in_a_fake_tree)
 END_TEST
 
 /* `required` at work: a limit without its controller stops the container
- * before anything is made (the library then checks before mkdir). */
+ * before anything is made (the library then checks before mkdir). Each
+ * controller missing in turn, with its limit among others: every limit
+ * given counts, not only the last one. */
 START_TEST(test_cgroup_missing_controller_refused_before_creating)
+{
+	static const struct {
+		const char *missing, *opts[8];
+	} cases[] = {
+		{ "pids", { "--memory", "32M", "--pids", "16" } },
+		{ "memory", { "--memory", "32M", "--pids", "16", "--cpus", "0.5" } },
+		{ "cpu", { "--cpu-weight", "100" } },
+	};
+	static const char *const parents[] = { "a", "memory/a", "pids/a", "cpu,cpuacct/a" };
+	char *helper = fake_helper();
+
+	for (int v2 = 1; v2 >= 0; v2--) {
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			char *root = fake_tree(v2, cases[i].missing), made[1024] = "",
+			     given[128] = "";
+			char *want = h_printf("%s controller", cases[i].missing);
+			const char *argv[12] = { helper, v2 ? "v2" : "v1", root };
+			size_t a = 3;
+			struct h_run r;
+			for (const char *const *o = cases[i].opts; *o; o++) {
+				argv[a++] = *o;
+				snprintf(given + strlen(given), sizeof(given) - strlen(given),
+					 "%s%s", *given ? " " : "", *o);
+			}
+			h_run_argv(&r, argv);
+			for (size_t p = 0; p < sizeof(parents) / sizeof(parents[0]); p++) {
+				char *dir = h_printf("%s/%s", root, parents[p]);
+				char *in = fake_cgroups_in(dir);
+				snprintf(made + strlen(made), sizeof(made) - strlen(made), "%s%s",
+					 *made && *in ? " " : "", in);
+				free(dir);
+				free(in);
+			}
+			char *sub = h_printf("%s/a/cgroup.subtree_control", root);
+			FILE *f = v2 ? fopen(sub, "re") : NULL;
+			char enabled[256] = "";
+			if (f && !fgets(enabled, sizeof(enabled), f))
+				enabled[0] = '\0';
+			if (f)
+				fclose(f);
+			ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
+					      strstr(r.err, want),
+				      "expected %s on a cgroup %s machine without the %s "
+				      "controller refused with 125 and one line naming the %s "
+				      "controller; saw status %d, stderr \"%s\"",
+				      given, v2 ? "v2" : "v1", cases[i].missing, cases[i].missing,
+				      r.status, r.err);
+			ck_assert_msg(
+				!*made && !*enabled,
+				"expected nothing made for %s on a cgroup %s machine without "
+				"the %s controller (set in `required` the controller of every "
+				"limit given, and byoc_cgroup_create() refuses before it "
+				"creates); saw cgroups \"%s\", subtree_control \"%s\"",
+				given, v2 ? "v2" : "v1", cases[i].missing, made, enabled);
+			free(root);
+			free(want);
+			free(sub);
+			h_run_free(&r);
+		}
+	}
+	free(helper);
+}
+END_TEST
+
+/* A kernel without swap accounting (swapaccount=0, or built without it) has
+ * no memory.memsw.* (v1) or memory.swap.max (v2) files, and refuses a write
+ * to a file it lacks: --memory must still work there, without them. */
+START_TEST(test_cgroup_memory_without_swap_accounting)
 {
 	char *helper = fake_helper();
 
 	for (int v2 = 1; v2 >= 0; v2--) {
-		char *root = fake_tree(v2, "cpu memory\n", false);
-		const char *argv[] = { helper, v2 ? "v2" : "v1", root, "--memory",
-				       "32M",  "--pids",	 "16", NULL };
+		char *root = fake_tree(v2, NULL), got[512] = "";
+		const char *argv[] = { helper, v2 ? "v2-noswap" : "v1-noswap",
+				       root,   "--memory",
+				       "48M",  NULL };
+		const char *want = v2 ? "memory.max 50331648, memory.swap.max (missing)"
+				      : "memory.limit_in_bytes 50331648, "
+					"memory.memsw.limit_in_bytes (missing)";
 		struct h_run r;
 		h_run_argv(&r, argv);
-		char *made = h_printf("%s/a", root), *in_a = fake_cgroups_in(made);
-		char *mem = h_printf("%s/memory/a", root), *in_mem = fake_cgroups_in(mem);
-		char *cpu = h_printf("%s/cpu,cpuacct/a", root), *in_cpu = fake_cgroups_in(cpu);
-		char *sub = h_printf("%s/a/cgroup.subtree_control", root);
-		FILE *f = v2 ? fopen(sub, "re") : NULL;
-		char enabled[256] = "";
-		if (f && !fgets(enabled, sizeof(enabled), f))
-			enabled[0] = '\0';
-		if (f)
-			fclose(f);
-		ck_assert_msg(r.status == 125 && h_count_lines(r.err) == 1 &&
-				      strstr(r.err, "pids controller"),
-			      "expected --pids on a cgroup %s machine without the pids controller "
-			      "refused with 125 and one line naming the pids controller; saw "
-			      "status %d, stderr \"%s\"",
+		ck_assert_msg(r.status == 0,
+			      "expected --memory 48M to succeed on a cgroup %s machine without "
+			      "swap accounting (a fake tree); saw status %d, \"%s\"",
 			      v2 ? "v2" : "v1", r.status, r.err);
-		ck_assert_msg(!*in_a && !*in_mem && !*in_cpu && !*enabled,
-			      "expected nothing made on a cgroup %s machine without the pids "
-			      "controller (set `required`, and byoc_cgroup_create() refuses "
-			      "before it creates); saw cgroups \"%s%s%s\", subtree_control "
-			      "\"%s\"",
-			      v2 ? "v2" : "v1", in_a, in_mem, in_cpu, enabled);
+		if (v2) {
+			fake_read(got, sizeof(got), root, "a", "memory.max");
+			fake_read(got, sizeof(got), root, "a", "memory.swap.max");
+		} else {
+			fake_read(got, sizeof(got), root, "memory/a", "memory.limit_in_bytes");
+			fake_read(got, sizeof(got), root, "memory/a",
+				  "memory.memsw.limit_in_bytes");
+		}
+		ck_assert_msg(strcmp(got, want) == 0,
+			      "with --memory 48M on a cgroup %s machine without swap accounting "
+			      "(a fake tree whose cgroups lack the swap file), expected:\n%s\n"
+			      "saw:\n%s\n(write the swap limit only where byoc_cgroup_has() finds "
+			      "its file: the kernel refuses a file it lacks)",
+			      v2 ? "v2" : "v1", want, got);
 		free(root);
-		free(made);
-		free(in_a);
-		free(mem);
-		free(in_mem);
-		free(cpu);
-		free(in_cpu);
-		free(sub);
+		h_run_free(&r);
+	}
+	free(helper);
+}
+END_TEST
+
+/* The join on a machine without the pids controller: the child goes into
+ * every cgroup the container has, and the missing one is skipped, not an
+ * error. The fake helper runs after_clone() with its own PID as the child's. */
+START_TEST(test_cgroup_join_skips_missing_controllers)
+{
+	char *helper = fake_helper();
+
+	for (int v2 = 1; v2 >= 0; v2--) {
+		static const char *const v1_parents[] = { "memory/a", "cpu,cpuacct/a" };
+		char *root = fake_tree(v2, "pids"), got[512] = "", *want;
+		const char *argv[] = { helper, v2 ? "v2" : "v1", root, NULL };
+		struct h_run r;
+		int pid = 0;
+		h_run_argv(&r, argv);
+		sscanf(r.out, "pid %d", &pid);
+		ck_assert_msg(r.status == 0 && pid > 0,
+			      "expected the container to start on a cgroup %s machine without "
+			      "the pids controller (a fake tree): skip a controller whose "
+			      "c->cgroup.dir[i] is \"\"; saw status %d, \"%s\"",
+			      v2 ? "v2" : "v1", r.status, r.err);
+		if (v2) {
+			fake_read(got, sizeof(got), root, "a", "cgroup.procs");
+			want = h_printf("cgroup.procs %d", pid);
+		} else {
+			for (size_t i = 0; i < 2; i++)
+				fake_read(got, sizeof(got), root, v1_parents[i], "cgroup.procs");
+			want = h_printf("cgroup.procs %d, cgroup.procs %d", pid, pid);
+		}
+		ck_assert_msg(strcmp(got, want) == 0,
+			      "expected the child (PID %d) written into the cgroup.procs of each "
+			      "of its cgroups (%s) on a cgroup %s machine without the pids "
+			      "controller; saw %s",
+			      pid,
+			      v2 ? "a/byoc-<id>" : "memory/a/byoc-<id>, cpu,cpuacct/a/byoc-<id>",
+			      v2 ? "v2" : "v1", got);
+		free(root);
+		free(want);
 		h_run_free(&r);
 	}
 	free(helper);
@@ -719,5 +853,7 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_cgroup_v2_files_in_a_fake_tree, 3, HINT_LIMITS_V2);
 	h_add(s, test_cgroup_v1_files_in_a_fake_tree, 3, HINT_LIMITS_V1);
 	h_add(s, test_cgroup_missing_controller_refused_before_creating, 2, HINT_REQUIRED);
+	h_add(s, test_cgroup_memory_without_swap_accounting, 2, HINT_LIMITS);
+	h_add(s, test_cgroup_join_skips_missing_controllers, 2, HINT_JOIN);
 	h_add(s, test_cgroup_runtime_stays_in_its_own_cgroups, 2, HINT_JOIN);
 }

@@ -19,7 +19,7 @@ static int chroot_child_setup(struct byoc_container *c, struct byoc_error *err)
 	 * `err` filled (the call, its errno and a hint, logged by -v): then
 	 * return -1.
 	 * Checked by test_chroot_root_is_the_rootfs, test_chroot_cwd_is_root,
-	 * test_chroot_missing_rootfs_is_125 and
+	 * test_chroot_relative_rootfs, test_chroot_missing_rootfs_is_125 and
 	 * test_chroot_runtime_keeps_the_hosts_root (this hook runs in the child:
 	 * the runtime keeps its own root); explained in
 	 * steps/01-chroot/README.md, "Your task". */

@@ -23,6 +23,7 @@ static int pidns_prepare(struct byoc_container *c, struct byoc_error *err)
 	 * c->hostname (char[HOST_NAME_MAX + 1]). With no --hostname
 	 * (c->opts->hostname is NULL), `name` is the container's id, c->id.
 	 * Checked by test_uts_bad_hostname_is_125 (0 and 65 bytes),
+	 * test_uts_bad_hostname_refused_before_clone,
 	 * test_uts_hostname_limits_accepted (1 and 64 bytes) and
 	 * test_uts_default_hostname_is_id; explained in steps/02-pid-ns/README.md,
 	 * "Your task". */

@@ -25,7 +25,8 @@ static int pivot_into_rootfs(const char *rootfs, struct byoc_error *err)
 	 * 1. mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL): nothing we mount
 	 *    propagates to the host, and pivot_root accepts no shared mounts;
 	 * 2. bind-mount the rootfs onto itself (MS_BIND | MS_REC): pivot_root
-	 *    needs the new root to be a mount point;
+	 *    needs the new root to be a mount point, and MS_REC brings the mounts
+	 *    beneath the rootfs along;
 	 * 3. chdir(rootfs), then pivot_root(".", ".") with syscall(SYS_pivot_root):
 	 *    the old root now sits on top of ".";
 	 * 4. make the old root private (MS_REC | MS_PRIVATE) and detach it with
@@ -34,6 +35,7 @@ static int pivot_into_rootfs(const char *rootfs, struct byoc_error *err)
 	 * No directory is made for the old root: the rootfs stays as it is on disk.
 	 * Checked by test_mount_ns_mountinfo_is_own, test_mount_ns_mounts_stay_inside,
 	 * test_mount_ns_private_under_a_shared_submount,
+	 * test_mount_ns_rootfs_submounts_kept,
 	 * test_mount_ns_rootfs_unchanged_on_disk and test_mount_ns_breakout_fails;
 	 * explained in steps/03-mount-ns/README.md, "Your task: pivot_root". */
 	if (BYOC_SYS(err, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL),
@@ -78,10 +80,11 @@ static int mount_sys_and_tmp(struct byoc_error *err)
 	/* BEGIN SOLUTION: with mount(source, target, fstype, flags, data) through
 	 * BYOC_SYS(): sysfs on /sys read-only (source "sysfs", flags MS_RDONLY |
 	 * MS_NOSUID | MS_NODEV | MS_NOEXEC, data NULL), and a tmpfs on /tmp
-	 * (source "tmpfs", flags MS_NOSUID | MS_NODEV, data "mode=1777,size=64m").
-	 * Checked by test_mount_ns_sys_is_read_only, test_mount_ns_mountinfo_is_own
-	 * and test_mount_ns_proc_sys_tmp_flags; explained in
-	 * steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
+	 * (source "tmpfs", flags MS_NOSUID | MS_NODEV, data "mode=1777,size=64m";
+	 * not MS_NOEXEC: programs run from /tmp).
+	 * Checked by test_mount_ns_sys_is_read_only, test_mount_ns_mountinfo_is_own,
+	 * test_mount_ns_proc_sys_tmp_flags and test_mount_ns_tmp_runs_programs;
+	 * explained in steps/03-mount-ns/README.md, "Your task: /proc, /sys and /tmp". */
 	if (BYOC_SYS(err,
 		     mount("sysfs", "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			   NULL),

@@ -44,8 +44,9 @@ static int write_limits_v2(struct byoc_container *c, struct byoc_error *err)
 	 * o->cpus (millionths of a CPU: 0.5 is 500000): cpu.max = "QUOTA PERIOD" in
 	 *   microseconds, PERIOD being CPU_PERIOD_US and QUOTA that share of it;
 	 * o->cpu_weight (1..10000): cpu.weight = the weight.
-	 * Checked by test_cgroup_v2_files_in_a_fake_tree, on any machine, and on
-	 * v2 machines by test_cgroup_limits_land_in_the_kernel and every
+	 * Checked by test_cgroup_v2_files_in_a_fake_tree and
+	 * test_cgroup_memory_without_swap_accounting, on any machine, and on v2
+	 * machines by test_cgroup_limits_land_in_the_kernel and every
 	 * enforcement test; explained in steps/04-cgroups/README.md, "Your task:
 	 * the limits". */
 	char max[64];
@@ -79,8 +80,9 @@ static int write_limits_v1(struct byoc_container *c, struct byoc_error *err)
 	 * --cpus: cpu.cfs_period_us = CPU_PERIOD_US, then cpu.cfs_quota_us = the share;
 	 * --cpu-weight: cpu.shares, which runs from 2 to 262144 (default 1024):
 	 *   2 + (weight - 1) * 262142 / 9999 maps v2's 1..10000 onto it.
-	 * Checked by test_cgroup_v1_files_in_a_fake_tree, on any machine, and on
-	 * v1 machines by test_cgroup_limits_land_in_the_kernel,
+	 * Checked by test_cgroup_v1_files_in_a_fake_tree and
+	 * test_cgroup_memory_without_swap_accounting, on any machine, and on v1
+	 * machines by test_cgroup_limits_land_in_the_kernel,
 	 * test_cgroup_memory_hog_is_oom_killed, test_cgroup_fork_bomb_stops_at_pids_max
 	 * and test_cgroup_cpu_quota_throttles; explained in
 	 * steps/04-cgroups/README.md, "Your task: the limits". */
@@ -149,7 +151,8 @@ static int cgroups_after_clone(struct byoc_container *c, struct byoc_error *err)
 	 * "cgroup.procs", pid_text, err), returning -1 when that is < 0. In v2 all
 	 * are the same directory, and moving a process where it already is does no
 	 * harm. The runtime itself stays where it is.
-	 * Checked by test_cgroup_container_has_its_own_cgroup and
+	 * Checked by test_cgroup_container_has_its_own_cgroup,
+	 * test_cgroup_join_skips_missing_controllers (on any machine) and
 	 * test_cgroup_runtime_stays_in_its_own_cgroups; explained in
 	 * steps/04-cgroups/README.md, "Your task: joining". */
 	char pid[16];
