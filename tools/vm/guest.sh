@@ -63,9 +63,15 @@ results=""
 # Under TCG tools/check.sh takes about 9 minutes; so the mutants of steps
 # 01-03, which do not touch cgroups (make check runs them), are left out, and
 # the busy cgroup's run is step 04's proofs alone.
+# Step 04's mutants of the v1 code, and of the join of a controller that v2
+# has in the same directory as every other, are killed by the fake cgroup
+# trees (tests/cgroup_fake.c), the same on any machine: make check proves
+# them on the host.
+fake_tree_only="04/v1-* 04/join-missing-controller 04/join-stops-at-missing"
 run_check() { # run_check NAME [STEP]: tools/check.sh on the tree the host built
 	echo "byoc-vm: ==== tools/check.sh${2:+ for step $2} from the $1 cgroup ($(cut -d: -f3 /proc/self/cgroup))"
-	if BYOC_CHECK_PREBUILT=1 BYOC_CHECK_MUTANTS=04 BYOC_CHECK_STEPS=${2:-} tools/check.sh; then
+	if BYOC_CHECK_PREBUILT=1 BYOC_CHECK_MUTANTS=04 BYOC_CHECK_STEPS=${2:-} \
+		BYOC_MUTANTS_EXCLUDE="$fake_tree_only" tools/check.sh; then
 		results="$results $1=pass"
 	else
 		results="$results $1=fail"
