@@ -3,7 +3,7 @@
 # root over virtio-9p, no network device. See tools/vm/init and guest.sh.
 #   check: stream the guest's console; pass only on its "BYOC-VM-VERDICT pass"
 #          line, fail on anything else or when it has not finished in
-#          VM_TIMEOUT seconds (default 1200).
+#          VM_TIMEOUT seconds (default 2700).
 #   shell: an interactive root shell in the guest (Ctrl-A X quits QEMU).
 # TCG by default; KVM only when /dev/kvm exists and a probe boot (the
 # initramfs alone, 15 s at most) proves that it works. VM_ACCEL=tcg|kvm forces one.
@@ -56,7 +56,7 @@ set -o pipefail
 machine "$accel" check
 cmd+=(-fsdev "local,id=lab,path=$lab,security_model=none,readonly=on,multidevs=remap"
 	-device virtio-9p-pci,fsdev=lab,mount_tag=lab)
-timeout -k 5 "${VM_TIMEOUT:-1200}" "${cmd[@]}" -serial stdio -monitor none </dev/null 2>&1 |
+timeout -k 5 "${VM_TIMEOUT:-2700}" "${cmd[@]}" -serial stdio -monitor none </dev/null 2>&1 |
 	sed -u 's/\r$//' | tee "$log"
 status=$?
 took=$(($(date +%s) - start))
@@ -67,7 +67,7 @@ case "$verdict" in
 	exit 0
 	;;
 "")
-	[ "$status" = 124 ] && why="did not finish within ${VM_TIMEOUT:-1200} s" || why="stopped without a verdict (QEMU status $status)"
+	[ "$status" = 124 ] && why="did not finish within ${VM_TIMEOUT:-2700} s" || why="stopped without a verdict (QEMU status $status)"
 	echo "check-v2: FAILED: the guest $why; its console is in $log" >&2
 	;;
 *)
