@@ -14,121 +14,113 @@ static const struct {
 	const char *call;
 	int errnum;
 	const char *hint;
-	/* For a process that is root already, where "run as root" would send
-	 * it in a circle; NULL: the same hint. */
-	const char *root_hint;
 } hints[] = {
 	{ "chroot", ENOENT,
 	  "the root file system is missing: build it with 'sudo make rootfs' or pass --rootfs "
-	  "DIR",
-	  NULL },
-	{ "chroot", ENOTDIR, "--rootfs must name a directory", NULL },
-	{ "chroot", EPERM, "chroot needs CAP_SYS_CHROOT: run as root (sudo)",
-	  "chroot needs CAP_SYS_CHROOT, which this process lacks (a stage dropped it, or the "
-	  "caller never had it)" },
-	{ "chdir", ENOENT, "the directory does not exist", NULL },
-	{ "chdir", ENOTDIR, "--rootfs must name a directory", NULL },
+	  "DIR" },
+	{ "chroot", ENOTDIR, "--rootfs must name a directory" },
+	{ "chroot", EPERM, "chroot needs CAP_SYS_CHROOT: run as root (sudo)" },
+	{ "chdir", ENOENT, "the directory does not exist" },
+	{ "chdir", ENOTDIR, "--rootfs must name a directory" },
 	{ "clone", EPERM,
 	  "new namespaces need CAP_SYS_ADMIN: run as root (sudo); inside a container, the outer "
-	  "runtime may forbid them",
-	  "new namespaces need CAP_SYS_ADMIN, which this process lacks, or the machine forbids "
-	  "them: inside a container, the outer runtime (its seccomp profile, AppArmor) may" },
-	{ "clone", EINVAL, "the kernel refused this combination of namespace flags; see clone(2)",
-	  NULL },
-	{ "clone", ENOSPC, "too many namespaces of one type: see /proc/sys/user/max_*_namespaces",
-	  NULL },
-	{ "clone", EUSERS, "too many nested namespaces: see user_namespaces(7)", NULL },
+	  "runtime may forbid them" },
+	{ "clone", EINVAL, "the kernel refused this combination of namespace flags; see clone(2)" },
+	{ "clone", ENOSPC, "too many namespaces of one type: see /proc/sys/user/max_*_namespaces" },
+	{ "clone", EUSERS, "too many nested namespaces: see user_namespaces(7)" },
 	{ "pivot_root", EINVAL,
 	  "the new root must be a mount point and neither it nor its parent may have shared "
 	  "propagation: make / private (MS_REC|MS_PRIVATE) and bind-mount the new root onto itself "
-	  "first; see pivot_root(2)",
-	  NULL },
-	{ "pivot_root", EBUSY, "the new root or the old root is busy; see pivot_root(2)", NULL },
+	  "first; see pivot_root(2)" },
+	{ "pivot_root", EBUSY, "the new root or the old root is busy; see pivot_root(2)" },
 	{ "pivot_root", EPERM,
 	  "pivot_root needs CAP_SYS_ADMIN in its own mount namespace: did the stage ask for "
-	  "CLONE_NEWNS?",
-	  NULL },
-	{ "mount", ENOSPC, "too many mounts: see /proc/sys/fs/mount-max", NULL },
-	{ "mount", ENODEV, "the kernel does not know this file system type: try 'modprobe' for it",
-	  NULL },
+	  "CLONE_NEWNS?" },
+	{ "mount", ENOSPC, "too many mounts: see /proc/sys/fs/mount-max" },
+	{ "mount", ENODEV,
+	  "the kernel does not know this file system type: try 'modprobe' for it" },
 	{ "mount", ENOENT,
 	  "the mount point or source does not exist: the lab's rootfs has /proc, /dev, /sys and "
-	  "/tmp; build it with 'sudo make rootfs'",
-	  NULL },
+	  "/tmp; build it with 'sudo make rootfs'" },
 	{ "mount(overlay", EINVAL,
 	  "overlayfs refused these options, and the kernel's log says why ('dmesg | tail'): a "
 	  "--layer on an overlay of overlays stacks too deep (two levels at most), or a layer's "
-	  "file system cannot be stacked",
-	  NULL },
-	{ "mount", EINVAL, "the kernel refused these mount flags or this source; see mount(2)",
-	  NULL },
+	  "file system cannot be stacked" },
+	{ "mount", EINVAL, "the kernel refused these mount flags or this source; see mount(2)" },
 	{ "mount", ELOOP,
-	  "overlayfs refuses layers that overlap: no --layer may contain another layer, the "
-	  "rootfs or the state directory (--state-dir)",
-	  NULL },
-	{ "mknod", EEXIST, "the device node already exists: /dev should be a fresh tmpfs", NULL },
-	{ "umount2", EINVAL, "not a mount point, or MNT_DETACH was not given; see umount(2)",
-	  NULL },
+	  "overlayfs refuses layers that overlap: no --layer may contain another layer or the "
+	  "rootfs" },
+	{ "mknod", EEXIST, "the device node already exists: /dev should be a fresh tmpfs" },
+	{ "umount2", EINVAL, "not a mount point, or MNT_DETACH was not given; see umount(2)" },
 	{ "mount", EPERM,
 	  "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user namespace: run as "
-	  "root (sudo)",
-	  "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user namespace, which "
-	  "this process lacks (a stage dropped it), or a security module refused the mount" },
-	{ "sethostname", EINVAL, "a hostname is 1 to 64 bytes; see sethostname(2)", NULL },
+	  "root (sudo)" },
+	{ "sethostname", EINVAL, "a hostname is 1 to 64 bytes; see sethostname(2)" },
 	{ "sethostname", EPERM,
 	  "sethostname needs CAP_SYS_ADMIN in its own UTS namespace: did the stage ask for "
-	  "CLONE_NEWUTS?",
-	  NULL },
+	  "CLONE_NEWUTS?" },
 	{ "execve", ENOENT,
 	  "no such file inside the container: the path is resolved in the container's root file "
-	  "system, not the host's",
-	  NULL },
-	{ "execve", ENOTDIR, "a component of the path is not a directory inside the container",
-	  NULL },
+	  "system, not the host's" },
+	{ "execve", ENOTDIR, "a component of the path is not a directory inside the container" },
 	{ "execve", EACCES,
-	  "not executable: it lacks the x permission, is a directory, or lies on a noexec mount",
-	  NULL },
+	  "not executable: it lacks the x permission, is a directory, or lies on a noexec mount" },
 	{ "execve", ENOEXEC,
 	  "the kernel cannot run this file: a script needs a '#!' line naming an interpreter that "
-	  "exists in the container",
-	  NULL },
+	  "exists in the container" },
 	{ "RTM_NEWLINK", EEXIST,
 	  "a link of that name is already in this network namespace (ip link show); a dead "
-	  "runtime's host end goes with 'sudo make clean-host'",
-	  NULL },
-	{ "RTM_NEWLINK", EOPNOTSUPP, "this kernel has no veth driver: run 'sudo modprobe veth'",
-	  NULL },
+	  "runtime's host end goes with 'sudo make clean-host'" },
+	{ "RTM_NEWLINK", EOPNOTSUPP, "this kernel has no veth driver: run 'sudo modprobe veth'" },
 	{ "RTM_NEWLINK", EINVAL,
 	  "the kernel could not parse the request: check each nest and the peer's ifinfomsg; see "
-	  "steps/06-netns-veth/README.md, \"The messages\"",
-	  NULL },
+	  "steps/06-netns-veth/README.md, \"The messages\"" },
 	{ "RTM_NEWROUTE", ENETUNREACH,
 	  "the gateway is on no subnet of the link: RTA_GATEWAY goes in network byte order "
-	  "(htonl) and must lie in eth0's /30",
-	  NULL },
-	{ "RTM_NEWROUTE", EEXIST, "the namespace has a default route already", NULL },
-	{ "RTM_NEWADDR", EEXIST, "the link has that address already", NULL },
-	{ "if_nametoindex", ENODEV, "no link of that name in this network namespace (ip link show)",
-	  NULL },
+	  "(htonl) and must lie in eth0's /30" },
+	{ "RTM_NEWROUTE", EEXIST, "the namespace has a default route already" },
+	{ "RTM_NEWADDR", EEXIST, "the link has that address already" },
+	{ "if_nametoindex", ENODEV,
+	  "no link of that name in this network namespace (ip link show)" },
 	{ "cap_drop_bound", EPERM,
-	  "dropping from the bounding set needs CAP_SETPCAP: run as root (sudo)",
-	  "dropping from the bounding set needs CAP_SETPCAP, and this process has given it up "
-	  "already: drop the bounding set first, before cap_set_proc() sets the smaller sets" },
+	  "dropping from the bounding set needs CAP_SETPCAP: run as root (sudo)" },
 	{ "cap_set_proc", EPERM,
 	  "capset(2) cannot raise a capability that the permitted set or the bounding set lacks: "
-	  "put into the sets only what the bounding set still holds",
-	  NULL },
-	{ NULL, EPERM, "operation not permitted: run as root (sudo)",
+	  "put into the sets only what the bounding set still holds" },
+	{ NULL, EPERM, "operation not permitted: run as root (sudo)" },
+	{ NULL, EACCES, "permission denied: run as root (sudo), and check the file's mode" },
+};
+
+/* What a hint above that says "run as root" means to a process that is root
+ * already, which it would send in a circle: the capability it lacks. */
+static const struct {
+	const char *call; /* NULL: the fallback for any call */
+	int errnum;
+	const char *hint;
+} root_hints[] = {
+	{ "chroot", EPERM,
+	  "chroot needs CAP_SYS_CHROOT, which this process lacks (a stage dropped it, or the "
+	  "caller never had it)" },
+	{ "clone", EPERM,
+	  "new namespaces need CAP_SYS_ADMIN, which this process lacks, or the machine forbids "
+	  "them: inside a container, the outer runtime (its seccomp profile, AppArmor) may" },
+	{ "mount", EPERM,
+	  "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user namespace, which "
+	  "this process lacks (a stage dropped it), or a security module refused the mount" },
+	{ "cap_drop_bound", EPERM,
+	  "dropping from the bounding set needs CAP_SETPCAP, and this process has given it up "
+	  "already: drop the bounding set first, before cap_set_proc() sets the smaller sets" },
+	{ NULL, EPERM,
 	  "operation not permitted, even to root: this process lacks the capability it needs (a "
 	  "stage dropped it, or its caller never had it), or a security module (AppArmor, "
 	  "SELinux, seccomp) refused it" },
-	{ NULL, EACCES, "permission denied: run as root (sudo), and check the file's mode",
+	{ NULL, EACCES,
 	  "permission denied, even to root: check the file's mode and the mount's options "
 	  "(noexec, read-only), or a security module refused it" },
 };
 
-/* The hint for `what` ("mount(overlay, ...)" or the bare "chroot") failing
- * with `errnum`; `call` is its bare name. */
+/* The hint for `what` ("mount(overlay, ...)") failing with `errnum`; `call`
+ * is its bare name ("mount"). */
 static const char *explain(const char *what, const char *call, int errnum)
 {
 	int fallback = -1, bare = -1, found = -1;
@@ -151,8 +143,11 @@ static const char *explain(const char *what, const char *call, int errnum)
 		found = bare >= 0 ? bare : fallback;
 	if (found < 0)
 		return NULL;
-	if (hints[found].root_hint && geteuid() == 0)
-		return hints[found].root_hint;
+	for (size_t i = 0; geteuid() == 0 && i < sizeof(root_hints) / sizeof(root_hints[0]); i++) {
+		const char *h = hints[found].call, *r = root_hints[i].call;
+		if (root_hints[i].errnum == errnum && (h && r ? strcmp(h, r) == 0 : h == r))
+			return root_hints[i].hint;
+	}
 	return hints[found].hint;
 }
 
