@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/loop.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -692,4 +694,107 @@ bool h_mount_of(pid_t pid, const char *point, struct h_mount *m)
 	}
 	fclose(f);
 	return found;
+}
+
+/* A 1 MiB ext2 image in h_tmp holding `secret` with `token`, attached to a
+ * free loop device, read-only and autoclear: the kernel detaches it when the
+ * returned fd, the last user, is closed (also if the test dies). Fills
+ * "MAJOR:MINOR". See loop(4). */
+int h_scratch_disk(const char *token, char *majmin, size_t len)
+{
+	char *src = h_printf("%s/disk", h_tmp), *file = h_printf("%s/disk/secret", h_tmp);
+	char *img = h_printf("%s/disk.img", h_tmp);
+	const char *mkfs[] = {
+		"/sbin/mke2fs", "-q", "-F", "-t", "ext2", "-d", src, img, "1M", NULL
+	};
+	struct loop_config cfg = { .info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR };
+	struct h_run r;
+	struct stat st;
+	int ctl, n, loop = -1;
+
+	ck_assert_msg(mkdir(src, 0755) == 0, "test set-up: mkdir(%s): %s", src, strerror(errno));
+	h_write_file(file, token, 0644);
+	h_run_argv(&r, mkfs);
+	ck_assert_msg(r.status == 0, "test set-up: mke2fs -d (e2fsprogs) failed: %s", r.err);
+	h_run_free(&r);
+	cfg.fd = (unsigned)open(img, O_RDONLY | O_CLOEXEC);
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	ck_assert_msg((int)cfg.fd >= 0 && ctl >= 0, "test set-up: open(%s, /dev/loop-control): %s",
+		      img, strerror(errno));
+	for (int tries = 0; tries < 8 && loop < 0; tries++) {
+		n = ioctl(ctl, LOOP_CTL_GET_FREE);
+		char *dev = h_printf("/dev/loop%d", n);
+		loop = n < 0 ? -1 : open(dev, O_RDONLY | O_CLOEXEC);
+		free(dev);
+		if (loop >= 0 && ioctl(loop, LOOP_CONFIGURE, &cfg) < 0) {
+			close(loop); /* taken in between (EBUSY): another one */
+			loop = -1;
+		}
+	}
+	ck_assert_msg(loop >= 0 && fstat(loop, &st) == 0,
+		      "test set-up: no free loop device (LOOP_CONFIGURE needs Linux 5.8): %s",
+		      strerror(errno));
+	snprintf(majmin, len, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
+	close((int)cfg.fd);
+	close(ctl);
+	free(src);
+	free(file);
+	free(img);
+	return loop;
+}
+
+void h_run_special(struct h_run *r, const char *const *argv, int closed, void (*setup)(void))
+{
+	char *out = h_printf("%s/out", h_tmp), *err = h_printf("%s/err", h_tmp);
+	int ws = 0;
+
+	pid_t pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY), o = open(out, O_WRONLY | O_CREAT, 0600),
+		    e = open(err, O_WRONLY | O_CREAT, 0600);
+		if (in < 0 || o < 0 || e < 0 || chdir(h_tmp) < 0)
+			_exit(98);
+		dup2(in, 0), dup2(o, 1), dup2(e, 2);
+		close(in), close(o), close(e);
+		if (closed >= 0)
+			close(closed);
+		/* Before setpgid(): a setup may make a session of its own,
+		 * which a process group leader cannot. */
+		if (setup)
+			setup();
+		setpgid(0, 0);
+		execv(argv[0], (char *const *)argv);
+		_exit(98);
+	}
+	if (!setup)
+		setpgid(pid, pid);
+	for (int ms = 0; waitpid(pid, &ws, WNOHANG) == 0; ms++) {
+		ck_assert_msg(ms < 30000, "%s did not finish within 30 s", argv[0]);
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	kill(-pid, SIGKILL);
+	r->status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+	r->leftovers = 0;
+	FILE *f = fopen(out, "re");
+	size_t len = 0;
+	r->out = NULL;
+	/* getdelim() leaves its buffer unterminated when the file is empty. */
+	if (f && getdelim(&r->out, &len, '\0', f) < 0 && r->out)
+		r->out[0] = '\0';
+	if (f)
+		fclose(f);
+	r->out = r->out ? r->out : strdup("");
+	len = 0;
+	r->err = NULL;
+	f = fopen(err, "re");
+	if (f && getdelim(&r->err, &len, '\0', f) < 0 && r->err)
+		r->err[0] = '\0';
+	if (f)
+		fclose(f);
+	r->err = r->err ? r->err : strdup("");
+	unlink(out);
+	unlink(err);
+	free(out);
+	free(err);
 }

@@ -42,6 +42,11 @@ struct h_run {
  * capturing stdout and stderr, killed after 30 seconds (BYOC_TEST_TIMEOUT). */
 void h_run_argv(struct h_run *r, const char *const *argv);
 
+/* The same with stdin on /dev/null, fd `closed` closed (or -1), and
+ * `setup` (may be NULL) called in the child right before execv(): stdout
+ * and stderr go to files in h_tmp, so the run may hold a terminal. */
+void h_run_special(struct h_run *r, const char *const *argv, int closed, void (*setup)(void));
+
 /* The same in steps: start it (stdin a pipe), talk to it, then finish. The
  * run gets a process group of its own; h_finish() closes stdin, collects the
  * output, counts and kills whatever the run left in its group. */
@@ -131,3 +136,9 @@ struct h_mount {
 bool h_mount_of(pid_t pid, const char *point, struct h_mount *m);
 /* Whether the comma-separated `list` holds `opt` exactly ("nosuid", "size=64k"). */
 bool h_has_opt(const char *list, const char *opt);
+
+/* A scratch disk of the test's own: a 1 MiB ext2 image in h_tmp holding a
+ * file "secret" with `token`, attached to a free loop device, read-only and
+ * autoclear: the kernel detaches it when the returned fd, the last user, is
+ * closed (also if the test dies). Fills `majmin` with "MAJOR:MINOR". */
+int h_scratch_disk(const char *token, char *majmin, size_t len);

@@ -116,13 +116,11 @@ START_TEST(test_runtime_only_stdio_fds_reach_the_command)
 END_TEST
 
 /* Run h_bin with `args`, fd `closed` closed (or -1), after `setup` (may be
- * NULL) in the child; stdout and stderr go to files in h_tmp. */
+ * NULL) in the child. */
 static void run_special(struct h_run *r, const char *const *args, int closed, void (*setup)(void))
 {
-	char *out = h_printf("%s/out", h_tmp), *err = h_printf("%s/err", h_tmp);
 	const char *argv[32];
 	size_t n = 0;
-	int ws = 0;
 
 	argv[n++] = h_bin;
 	if (h_bin_arg)
@@ -130,52 +128,7 @@ static void run_special(struct h_run *r, const char *const *args, int closed, vo
 	for (; *args && n < 31; args++)
 		argv[n++] = *args;
 	argv[n] = NULL;
-	pid_t pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0) {
-		setpgid(0, 0);
-		int in = open("/dev/null", O_RDONLY), o = open(out, O_WRONLY | O_CREAT, 0600),
-		    e = open(err, O_WRONLY | O_CREAT, 0600);
-		if (in < 0 || o < 0 || e < 0 || chdir(h_tmp) < 0)
-			_exit(98);
-		dup2(in, 0), dup2(o, 1), dup2(e, 2);
-		close(in), close(o), close(e);
-		if (closed >= 0)
-			close(closed);
-		if (setup)
-			setup();
-		execv(argv[0], (char *const *)argv);
-		_exit(98);
-	}
-	setpgid(pid, pid);
-	for (int ms = 0; waitpid(pid, &ws, WNOHANG) == 0; ms++) {
-		ck_assert_msg(ms < 30000, "%s did not finish within 30 s", h_bin);
-		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
-	}
-	kill(-pid, SIGKILL);
-	r->status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
-	r->leftovers = 0;
-	FILE *f = fopen(out, "re");
-	size_t len = 0;
-	r->out = NULL;
-	/* getdelim() leaves its buffer unterminated when the file is empty. */
-	if (f && getdelim(&r->out, &len, '\0', f) < 0 && r->out)
-		r->out[0] = '\0';
-	if (f)
-		fclose(f);
-	r->out = r->out ? r->out : strdup("");
-	len = 0;
-	r->err = NULL;
-	f = fopen(err, "re");
-	if (f && getdelim(&r->err, &len, '\0', f) < 0 && r->err)
-		r->err[0] = '\0';
-	if (f)
-		fclose(f);
-	r->err = r->err ? r->err : strdup("");
-	unlink(out);
-	unlink(err);
-	free(out);
-	free(err);
+	h_run_special(r, argv, closed, setup);
 }
 
 START_TEST(test_runtime_closed_stdio_is_reopened)

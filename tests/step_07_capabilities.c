@@ -5,7 +5,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/loop.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdint.h>
@@ -453,58 +452,11 @@ END_TEST
 
 /* ---- the breakout: a scratch disk of the test's own ---- */
 
-/* A 1 MiB ext2 image in h_tmp holding `secret` with `token`, attached to a
- * free loop device, read-only and autoclear: the kernel detaches it when the
- * returned fd, the last user, is closed (also if the test dies). Fills
- * "MAJOR:MINOR". See loop(4). */
-static int scratch_disk(const char *token, char *majmin, size_t len)
-{
-	char *src = h_printf("%s/disk", h_tmp), *file = h_printf("%s/disk/secret", h_tmp);
-	char *img = h_printf("%s/disk.img", h_tmp);
-	const char *mkfs[] = {
-		"/sbin/mke2fs", "-q", "-F", "-t", "ext2", "-d", src, img, "1M", NULL
-	};
-	struct loop_config cfg = { .info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR };
-	struct h_run r;
-	struct stat st;
-	int ctl, n, loop = -1;
-
-	ck_assert_msg(mkdir(src, 0755) == 0, "test set-up: mkdir(%s): %s", src, strerror(errno));
-	h_write_file(file, token, 0644);
-	h_run_argv(&r, mkfs);
-	ck_assert_msg(r.status == 0, "test set-up: mke2fs -d (e2fsprogs) failed: %s", r.err);
-	h_run_free(&r);
-	cfg.fd = (unsigned)open(img, O_RDONLY | O_CLOEXEC);
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	ck_assert_msg((int)cfg.fd >= 0 && ctl >= 0, "test set-up: open(%s, /dev/loop-control): %s",
-		      img, strerror(errno));
-	for (int tries = 0; tries < 8 && loop < 0; tries++) {
-		n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		char *dev = h_printf("/dev/loop%d", n);
-		loop = n < 0 ? -1 : open(dev, O_RDONLY | O_CLOEXEC);
-		free(dev);
-		if (loop >= 0 && ioctl(loop, LOOP_CONFIGURE, &cfg) < 0) {
-			close(loop); /* taken in between (EBUSY): another one */
-			loop = -1;
-		}
-	}
-	ck_assert_msg(loop >= 0 && fstat(loop, &st) == 0,
-		      "test set-up: no free loop device (LOOP_CONFIGURE needs Linux 5.8): %s",
-		      strerror(errno));
-	snprintf(majmin, len, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
-	close((int)cfg.fd);
-	close(ctl);
-	free(src);
-	free(file);
-	free(img);
-	return loop;
-}
-
 START_TEST(test_caps_breakout)
 {
 	static const char *const modes[] = { "", "--cap-add", "--privileged" };
 	char *token = h_random_token(), majmin[32];
-	int loop = scratch_disk(token, majmin, sizeof(majmin));
+	int loop = h_scratch_disk(token, majmin, sizeof(majmin));
 	struct h_run r[3];
 
 	for (size_t i = 0; i < 3; i++) {
