@@ -2,6 +2,7 @@
 #include "overlay.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,7 +10,9 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "options.h"
+#include "state.h"
 
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630 /* see statfs(2) */
 
@@ -108,6 +111,11 @@ int byoc_state_dir_check(const char *dir, struct byoc_error *err)
 				      what, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "%s is not a directory", what);
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", dir);
+	if (byoc_state_root_trusted(fd, dir, err) < 0)
+		return -EPERM;
 	return upper_fs_ok(what, dir, err);
 }
 
@@ -157,5 +165,29 @@ int byoc_overlay_check(const struct byoc_options *o, const char *dir, struct byo
 			"passes at most %zu (one page): at most %zu of these layers fit; "
 			"give fewer layers, shorter layer paths, or a shorter --state-dir",
 			o->n_layers, len - 1, limit - 1, fit);
+	return 0;
+}
+
+int byoc_overlay_kept_path(const char *root, const char *id, char *out, size_t len,
+			   struct byoc_error *err)
+{
+	_cleanup_close_ int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd = -1;
+	struct stat st;
+
+	if (rootfd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", root);
+	if (mkdirat(rootfd, "kept", 0700) < 0 && errno != EEXIST)
+		return byoc_error_sys(err, errno, "mkdir(%s/kept)", root);
+	fd = openat(rootfd, "kept", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return byoc_error_sys(err, errno, "open(%s/kept)", root);
+	if (st.st_uid != geteuid())
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "%s/kept belongs to uid %u: refused to keep a layer there",
+				      root, (unsigned)st.st_uid);
+	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0)
+		return byoc_error_sys(err, errno, "chmod(%s/kept, 0700)", root);
+	if (snprintf(out, len, "%s/kept/%s.upper", root, id) >= (int)len)
+		return byoc_error_sys(err, ENAMETOOLONG, "%s/kept/%s.upper", root, id);
 	return 0;
 }

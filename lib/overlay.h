@@ -42,3 +42,11 @@ int byoc_state_dir_check(const char *dir, struct byoc_error *err);
  * rootfs is not also a layer, the state directory `dir` can hold an upper
  * layer, and the mount's options fit in a page. */
 int byoc_overlay_check(const struct byoc_options *o, const char *dir, struct byoc_error *err);
+
+/* --keep: where the upper directory of container `id` goes, in `out`:
+ * <root>/kept/<id>.upper. The shelf <root>/kept is made, and kept, mode 0700:
+ * a kept layer holds the container's set-user-ID files and device nodes,
+ * which no other user of the machine may reach. Returns 0, or < 0 with `err`
+ * filled. */
+int byoc_overlay_kept_path(const char *root, const char *id, char *out, size_t len,
+			   struct byoc_error *err);

@@ -73,20 +73,22 @@ static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
 	return r;
 }
 
-/* A journal line names a cgroup of ours: byoc-<id> below /sys/fs/cgroup. */
-static bool is_lab_cgroup(const char *path)
+/* A journal line names a cgroup of this container's: byoc-<id> below
+ * /sys/fs/cgroup, <id> the state directory's own, so that no journal can send
+ * the clean-up to another container's cgroup. */
+static bool is_lab_cgroup(const char *path, const char *id)
 {
 	const char *base = strrchr(path, '/');
 
 	return strncmp(path, "/sys/fs/cgroup/", 15) == 0 && !strstr(path, "/../") && base &&
-	       strncmp(base + 1, "byoc-", 5) == 0 && is_id(base + 6);
+	       strncmp(base + 1, "byoc-", 5) == 0 && strcmp(base + 6, id) == 0;
 }
 
 /* Kill and remove the cgroups a dead container's journal lists. Returns
  * whether none of them is left. */
-static bool remove_cgroups(int dirfd, byoc_state_removed_fn removed, void *arg)
+static bool remove_cgroups(int dirfd, const char *id, byoc_state_removed_fn removed, void *arg)
 {
-	_cleanup_close_ int fd = openat(dirfd, "journal", O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(dirfd, "journal", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_fclose_ FILE *f = fd < 0 ? NULL : fdopen(byoc_steal_fd(&fd), "r");
 	char line[4096];
 	bool all_gone = true;
@@ -96,7 +98,7 @@ static bool remove_cgroups(int dirfd, byoc_state_removed_fn removed, void *arg)
 		char *slash;
 
 		line[strcspn(line, "\n")] = '\0';
-		if (!is_lab_cgroup(line) || access(line, F_OK) < 0)
+		if (!is_lab_cgroup(line, id) || access(line, F_OK) < 0)
 			continue;
 		byoc_cgroup_defaults(&cg);
 		snprintf(cg.dir[0], sizeof(cg.dir[0]), "%s", line);
@@ -156,7 +158,7 @@ static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed
 		if (dirfd < 0)
 			continue;
 		/* No journal at all: its runtime died before creating it. */
-		lockfd = openat(dirfd, "journal", O_RDONLY | O_CLOEXEC);
+		lockfd = openat(dirfd, "journal", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* held: that runtime is alive */
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
@@ -164,7 +166,7 @@ static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed
 		/* Its veth's host end, if something kept its namespace alive. */
 		if (byoc_net_gc(dirfd, link) && removed)
 			removed("link", link, arg);
-		if (!remove_cgroups(dirfd, removed, arg))
+		if (!remove_cgroups(dirfd, e->d_name, removed, arg))
 			continue; /* the next clean-up tries again */
 		if (remove_tree(rootfd, e->d_name, 0, 0) < 0)
 			continue;
@@ -175,6 +177,27 @@ static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed
 	}
 	closedir(d);
 	return count;
+}
+
+int byoc_state_root_trusted(int fd, const char *root, struct byoc_error *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return byoc_error_sys(err, errno, "fstat(%s)", root);
+	if (st.st_uid != geteuid())
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "the state directory %s belongs to uid %u, not to this "
+				      "runtime's user (uid %u): the clean-up trusts what it finds "
+				      "there: give a directory that you own and only you can write",
+				      root, (unsigned)st.st_uid, (unsigned)geteuid());
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "the state directory %s is writable by others (mode %04o): "
+				      "anyone could plant state that the clean-up trusts: give a "
+				      "directory that only its owner can write ('chmod go-w %s')",
+				      root, (unsigned)(st.st_mode & 07777), root);
+	return 0;
 }
 
 /* Open <root> (creating it) and take <root>/.lock exclusively. Returns the
@@ -188,6 +211,8 @@ static int lock_root(const char *root, int *rootfd, struct byoc_error *err)
 	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		return byoc_error_sys(err, errno, "open(%s)", root);
+	if (byoc_state_root_trusted(dfd, root, err) < 0)
+		return -EPERM;
 	lock = openat(dfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (lock < 0)
 		return byoc_error_sys(err, errno, "open(%s/.lock)", root);

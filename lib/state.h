@@ -67,5 +67,10 @@ int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_
  * Returns whether there was one. */
 bool byoc_state_record(int dirfd, const char *journal, const char *name, char *out, size_t len);
 
+/* Refuse a state root (open as `fd`) that this runtime's user does not own
+ * or that others can write: the clean-up trusts the journals it finds there.
+ * Returns 0, or < 0 with `err` filled (status 125). */
+int byoc_state_root_trusted(int fd, const char *root, struct byoc_error *err);
+
 /* Remove the state directory and release the lock. Safe to call twice. */
 void byoc_state_remove(struct byoc_state *st);

@@ -37,7 +37,18 @@ static void add_dir_entries(struct lines *l, const char *kind, const char *dir)
 		char *s;
 		if (e->d_name[0] == '.')
 			continue;
-		if (asprintf(&s, "%s %s", kind, e->d_name) < 0)
+		/* The state root's shelf of kept layers (--keep) is the
+		 * runtime's own, as .lock is: what counts is a layer on it. */
+		if (strcmp(kind, "state") == 0 && strcmp(e->d_name, "kept") == 0) {
+			char *shelf;
+			if (asprintf(&shelf, "%s/kept", dir) < 0)
+				abort();
+			add_dir_entries(l, "state kept/", shelf);
+			free(shelf);
+			continue;
+		}
+		if (asprintf(&s, "%s%s%s", kind, kind[strlen(kind) - 1] == '/' ? "" : " ",
+			     e->d_name) < 0)
 			abort();
 		add(l, s);
 	}

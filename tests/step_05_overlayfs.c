@@ -420,8 +420,8 @@ START_TEST(test_overlay_keep_shows_whiteout)
 }
 END_TEST
 
-/* --keep when the rename cannot be done: <state>/<id>.upper is taken (a file
- * made there while the container runs). The runtime must say it kept
+/* --keep when the rename cannot be done: <state>/kept/<id>.upper is taken (a
+ * file made there while the container runs). The runtime must say it kept
  * nothing, not name a path that holds no layer. */
 START_TEST(test_overlay_keep_says_when_it_cannot)
 {
@@ -434,13 +434,16 @@ START_TEST(test_overlay_keep_says_when_it_cannot)
 	ck_assert(mkdir(state, 0755) == 0);
 	h_container_spawn(&p, opts, "echo x > /root/f; " H_WAIT_SCRIPT, NULL);
 	h_assert_ready(&p);
-	char *id = entries(state);
+	char *id = entries(state), *shelf = h_printf("%s/kept", state);
 	id[strcspn(id, " ")] = '\0';
-	char *taken = h_printf("%s/%s.upper", state, id);
+	char *taken = h_printf("%s/%s.upper", shelf, id);
+	ck_assert(mkdir(shelf, 0700) == 0);
 	h_write_file(taken, "", 0644);
 	h_finish(&p, &r);
 	bool still_file = lstat(taken, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0;
 	unlink(taken);
+	rmdir(shelf);
+	free(shelf);
 	char *left = entries(state);
 	ck_assert_msg(id[0] && r.status == 0 && strstr(r.err, "was not kept") &&
 			      !strstr(r.err, "kept the container's upper directory"),
@@ -774,8 +777,8 @@ START_TEST(test_overlay_bad_state_dir_refused)
 		  mkdir(u, 0755) == 0 && mkdir(w, 0755) == 0);
 	ck_assert_msg(mount("overlay", ovl, "overlay", 0, data) == 0, "mount(overlay): %s",
 		      strerror(errno));
-	ck_assert_msg(mount("tmpfs", ro, "tmpfs", MS_RDONLY, "size=64k") == 0, "mount(tmpfs): %s",
-		      strerror(errno));
+	ck_assert_msg(mount("tmpfs", ro, "tmpfs", MS_RDONLY, "size=64k,mode=0755") == 0,
+		      "mount(tmpfs): %s", strerror(errno));
 	const char *v1[] = { h_bin, "--state-dir", ovl, "--", "/bin/true", NULL };
 	assert_refused(v1, "on overlayfs", ovl, "a state directory on overlayfs");
 	const char *v2[] = { h_bin, "--state-dir", ro, "--", "/bin/true", NULL };

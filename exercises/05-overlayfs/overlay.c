@@ -86,15 +86,20 @@ static void overlay_cleanup(struct byoc_container *c)
 {
 	struct byoc_overlay *ov = &c->overlay;
 	char kept[sizeof(ov->kept)];
+	struct byoc_error err = { 0 };
 
 	if (!c->opts->keep || !ov->upper[0])
 		return;
-	snprintf(kept, sizeof(kept), "%s.upper", c->state.dir);
+	/* <state root>/kept/<id>.upper, behind a directory of mode 0700. */
+	if (byoc_overlay_kept_path(c->state.root, c->id, kept, sizeof(kept), &err) < 0) {
+		byoc_log("--keep: %s", err.msg);
+		return;
+	}
 	/* TODO: with --keep, move the upper directory out of the
 	 * state directory before the library removes it: rename(2) ov->upper to
-	 * `kept` (<state>.upper, beside the state directory: the same file
-	 * system), and on success copy `kept` into ov->kept (size
-	 * sizeof(ov->kept)) for main() to print.
+	 * `kept` (<state root>/kept/<id>.upper: the same file system), and on
+	 * success copy `kept` into ov->kept (size sizeof(ov->kept)) for main()
+	 * to print.
 	 * The clean-up of dead containers leaves it alone: it only removes
 	 * directories named by a container id.
 	 * Checked by test_overlay_keep_shows_whiteout,
