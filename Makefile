@@ -137,6 +137,15 @@ $(OUT)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,$(OUT)/%.o,$(wildc
 	$(CGROUP_FAKE_LINK)
 $(OUT)/step-04: | $(OUT)/cgroup-fake
 
+# Step 08's devices stage on any machine: its v1 writes, and its v2 program
+# in a scratch cgroup; the suite finds it beside step-08.
+DEVICES_PROBE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) \
+	-Wl,--wrap=byoc_cgroup_v1_make,--wrap=byoc_cgroup_write_path -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+$(OUT)/devices-probe: $(OUT)/tests/devices_probe.o \
+		$(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/08-devices-and-proc/*.c)) $(LIB_OBJS)
+	$(DEVICES_PROBE_LINK)
+$(OUT)/step-08: | $(OUT)/devices-probe
+
 # A mutant (tools/mutants.sh): one step built from a patched copy of its
 # solution in MUTANT_DIR/NN-name/, linked with the reference objects of all
 # else (IMPL=solutions).
@@ -150,6 +159,9 @@ $(MUTANT_DIR)/step-$(call num,$(MUTANT_STEP)): $(OUT)/steps/$(MUTANT_STEP)/main.
 	$(CC) $(CFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
 $(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/04-cgroups/*.c)) $(LIB_OBJS)
 	$(CGROUP_FAKE_LINK)
+$(MUTANT_DIR)/devices-probe: $(OUT)/tests/devices_probe.o \
+		$(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/08-devices-and-proc/*.c)) $(LIB_OBJS)
+	$(DEVICES_PROBE_LINK)
 endif
 
 # make bench's timing driver (tools/bench/).

@@ -483,6 +483,29 @@ static int v1_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, un
 	return 0;
 }
 
+int byoc_cgroup_v1_make(struct byoc_cgroup *cg, const char *controller, const char *id, char *dir,
+			size_t len, struct byoc_error *err)
+{
+	_cleanup_free_ char *mountinfo = slurp(cg->mountinfo), *self = slurp(cg->self);
+	char mount[4096], own[4096];
+
+	if (v1_mount_point(mountinfo, controller, mount, sizeof(mount)) < 0 ||
+	    self_path(self, controller, own, sizeof(own)) < 0)
+		return -ENOENT;
+	if (snprintf(dir, len, "%s%s/byoc-%s", mount, own, id) >= (int)len)
+		return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", mount);
+	return make_dir(cg, dir, err);
+}
+
+int byoc_cgroup_write_path(const char *dir, const char *file, const char *value,
+			   struct byoc_error *err)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return write_file(path, value, err);
+}
+
 int byoc_cgroup_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
 		       struct byoc_error *err)
 {
@@ -550,6 +573,19 @@ static void remove_dir(const char *dir)
 		if (errno != EBUSY)
 			break;
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	}
+	byoc_log("rmdir(%s): %s", dir, strerror(errno));
+}
+
+void byoc_cgroup_remove_dir(const char *dir)
+{
+	byoc_log("rmdir(%s)", dir);
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return;
+	if (errno == EBUSY) {
+		kill_all(dir);
+		remove_dir(dir);
+		return;
 	}
 	byoc_log("rmdir(%s): %s", dir, strerror(errno));
 }

@@ -77,6 +77,19 @@ bool byoc_cgroup_has(const struct byoc_cgroup *cg, enum byoc_controller ctl, con
 int byoc_cgroup_read_u64(const struct byoc_cgroup *cg, enum byoc_controller ctl, const char *file,
 			 const char *key, uint64_t *out);
 
+/* v1 and hybrid: make "byoc-<id>" beneath this process's own cgroup in the
+ * hierarchy of `controller` (one that enum byoc_controller does not list:
+ * "devices"), written down in the journal first, as every cgroup is. Returns
+ * 0 with its path in `dir`, -ENOENT when no hierarchy holds that controller,
+ * or < 0 with `err` filled. Remove it with byoc_cgroup_remove_dir(). */
+int byoc_cgroup_v1_make(struct byoc_cgroup *cg, const char *controller, const char *id, char *dir,
+			size_t len, struct byoc_error *err);
+/* Write `value` to the file `file` of the cgroup directory `dir`. */
+int byoc_cgroup_write_path(const char *dir, const char *file, const char *value,
+			   struct byoc_error *err);
+/* Kill whatever is left in the cgroup directory `dir`, then remove it. */
+void byoc_cgroup_remove_dir(const char *dir);
+
 /* Peak memory, OOM kills and CPU time, from whichever files the kernel has. */
 void byoc_cgroup_stats(const struct byoc_cgroup *cg, struct byoc_cgroup_stats *s);
 

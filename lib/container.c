@@ -227,6 +227,7 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 	if (opts->state_dir)
 		c->state.root = opts->state_dir;
 	byoc_net_defaults(&c->net);
+	c->devices.prog_fd = -1;
 	c->state.name = opts->name;
 	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
 		return byoc_error_sys(err, errno, "getrandom(container id)");

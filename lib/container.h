@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "devices.h"
 #include "error.h"
 #include "net.h"
 #include "options.h"
@@ -60,6 +61,7 @@ struct byoc_container {
 	bool have_stats;
 	struct byoc_overlay overlay; /* 05-overlayfs */
 	struct byoc_net_ctx net;     /* 06-netns-veth: its addresses, links and files */
+	struct byoc_devices devices; /* 08-devices-and-proc: the allow list and its program */
 };
 
 struct byoc_stage {

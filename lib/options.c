@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/capability.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 
 #include "net.h"
 #include "parse.h"
@@ -38,7 +39,13 @@ const struct byoc_option_spec byoc_option_table[] = {
 	{ BYOC_OPT_CAP_DROP, "cap-drop", 0, "NAME", "drop capability NAME (or ALL)",
 	  "07-capabilities" },
 	{ BYOC_OPT_PRIVILEGED, "privileged", 0, NULL,
-	  "keep every capability: root inside is root of the machine", "07-capabilities" },
+	  "keep every capability, every device and all of /proc and /sys: root inside is root "
+	  "of the machine",
+	  "07-capabilities" },
+	{ BYOC_OPT_DEVICE, "device", 0, "HOST[:CONTAINER[:PERMS]]",
+	  "give the container the machine's device node HOST (such as /dev/fuse), at CONTAINER, "
+	  "with PERMS of rwm (default rwm)",
+	  "08-devices-and-proc" },
 	{ BYOC_OPT_NAME, "name", 0, "NAME",
 	  "the container's name, unique among running containers (default: its id)", "byoc" },
 	{ BYOC_OPT_ENV, "env", 'e', "KEY=VALUE",
@@ -130,6 +137,62 @@ static int check_name(const char *value, struct byoc_options *o, struct byoc_err
 	return 0;
 }
 
+/* --device HOST[:CONTAINER[:PERMS]]: both paths absolute, the container's
+ * under /dev (the stage makes the node in the container's own /dev), PERMS
+ * letters of "rwm" (read, write, mknod). Whether HOST is a device node is
+ * for the stage to find out, on the machine. */
+static int add_device(const char *value, struct byoc_options *o, struct byoc_error *err)
+{
+	struct byoc_device_opt *d = &o->devices[o->n_devices];
+	char copy[600], *host = copy, *container, *perms;
+
+	if (o->n_devices == BYOC_DEVICES_MAX)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "--device: at most %d devices",
+				      BYOC_DEVICES_MAX);
+	if (strlen(value) >= sizeof(copy))
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME, "--device '%.40s...' is too long",
+				      value);
+	strcpy(copy, value);
+	container = strchr(host, ':');
+	if (container)
+		*container++ = '\0';
+	perms = container ? strchr(container, ':') : NULL;
+	if (perms)
+		*perms++ = '\0';
+	if (!container || !*container)
+		container = host;
+	memset(d, 0, sizeof(*d));
+	d->spec = value;
+	for (const char *p = perms && *perms ? perms : "rwm"; *p; p++) {
+		unsigned bit = *p == 'r'   ? BPF_DEVCG_ACC_READ
+			       : *p == 'w' ? BPF_DEVCG_ACC_WRITE
+			       : *p == 'm' ? BPF_DEVCG_ACC_MKNOD
+					   : 0;
+		if (!bit || (d->access & bit))
+			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					      "--device %s: '%s' is not a set of permissions: give "
+					      "letters of rwm, each once, such as :rw",
+					      value, perms);
+		d->access |= bit;
+	}
+	if (host[0] != '/' || strlen(host) >= sizeof(d->host))
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--device %s: '%s' is not an absolute path: give the node "
+				      "on the machine, such as /dev/fuse",
+				      value, host);
+	if (strncmp(container, "/dev/", 5) != 0 || strlen(container) >= sizeof(d->container) ||
+	    strchr(container + 5, '/') || !container[5] || strcmp(container + 5, ".") == 0 ||
+	    strcmp(container + 5, "..") == 0)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--device %s: the container's path '%s' must be a name in "
+				      "/dev, such as /dev/fuse",
+				      value, container);
+	snprintf(d->host, sizeof(d->host), "%s", host);
+	snprintf(d->container, sizeof(d->container), "%s", container);
+	o->n_devices++;
+	return 0;
+}
+
 /* KEY=VALUE, KEY a shell variable's name; see environ(7). */
 static int add_env(const char *value, struct byoc_options *o, struct byoc_error *err)
 {
@@ -214,6 +277,8 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 	case BYOC_OPT_PRIVILEGED:
 		o->privileged = true;
 		return 0;
+	case BYOC_OPT_DEVICE:
+		return add_device(value, o, err);
 	case BYOC_OPT_NET:
 		if (strcmp(value, "none") && strcmp(value, "veth"))
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,

@@ -29,6 +29,7 @@ enum byoc_option_id {
 	BYOC_OPT_STATE_DIR = 1u << 15,
 	BYOC_OPT_KEEP = 1u << 16,
 	BYOC_OPT_SUBNET = 1u << 17,
+	BYOC_OPT_DEVICE = 1u << 18,
 	/* byoc run's own, as docker run names them. */
 	BYOC_OPT_NAME = 1u << 20,
 	BYOC_OPT_ENV = 1u << 21,
@@ -61,6 +62,17 @@ enum byoc_net { BYOC_NET_VETH = 0, BYOC_NET_NONE };
 /* At most this many -e/--env. */
 #define BYOC_ENV_MAX 64
 
+/* At most this many --device. */
+#define BYOC_DEVICES_MAX 16
+
+/* --device HOST[:CONTAINER[:PERMS]], as docker run takes it. */
+struct byoc_device_opt {
+	const char *spec;    /* as given, for messages */
+	char host[256];	     /* the node on the machine, absolute */
+	char container[256]; /* where it appears inside: absolute, under /dev */
+	unsigned access;     /* BPF_DEVCG_ACC_*: r, w, m */
+};
+
 /* --cap-add ALL, --cap-drop ALL. */
 #define BYOC_CAPS_ALL UINT64_MAX
 
@@ -76,7 +88,10 @@ struct byoc_options {
 	/* 07-capabilities: bit N is capability N (see capabilities(7)), as
 	 * --cap-add and --cap-drop named them; BYOC_CAPS_ALL for ALL. */
 	uint64_t cap_add, cap_drop;
-	bool privileged; /* keep every capability */
+	bool privileged; /* keep every capability, every device, all of /proc */
+	/* 08-devices-and-proc: nodes added to the device allow list. */
+	struct byoc_device_opt devices[BYOC_DEVICES_MAX];
+	size_t n_devices;
 	enum byoc_net net;
 	uint32_t subnet;	/* --subnet's network address, host byte order */
 	unsigned subnet_prefix; /* its prefix length, 1..30 */

@@ -10,6 +10,12 @@ extern const struct byoc_stage byoc_stage_cgroups; /* 04-cgroups */
 extern const struct byoc_stage byoc_stage_overlay; /* 05-overlayfs */
 extern const struct byoc_stage byoc_stage_net;	   /* 06-netns-veth */
 extern const struct byoc_stage byoc_stage_caps;	   /* 07-capabilities */
+extern const struct byoc_stage byoc_stage_devices; /* 08-devices-and-proc */
+extern const struct byoc_stage byoc_stage_proc;	   /* 08-devices-and-proc */
+
+/* 08-devices-and-proc: write the cgroup v2 device program that allows
+ * exactly `rules` (n of them) into `p`; the suite's probe also runs it. */
+int byoc_devices_program(const struct byoc_dev_rule *rules, size_t n, struct byoc_bpf_prog *p);
 
 /* The namespaces each stage must ask clone() for (see byoc_stages_check()),
  * with the file that asks and the lesson that teaches it. DIR is the tree a
@@ -44,3 +50,4 @@ extern const struct byoc_stage byoc_stage_caps;	   /* 07-capabilities */
 #define BYOC_OPTS_05 (BYOC_OPTS_04 | BYOC_OPT_LAYER | BYOC_OPT_STATE_DIR | BYOC_OPT_KEEP)
 #define BYOC_OPTS_06 (BYOC_OPTS_05 | BYOC_OPT_NET | BYOC_OPT_SUBNET)
 #define BYOC_OPTS_07 (BYOC_OPTS_06 | BYOC_OPT_CAP_ADD | BYOC_OPT_CAP_DROP | BYOC_OPT_PRIVILEGED)
+#define BYOC_OPTS_08 (BYOC_OPTS_07 | BYOC_OPT_DEVICE)

@@ -21,6 +21,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "devices.h"
 #include "error.h"
 #include "options.h"
 #include "parse.h"
@@ -324,6 +325,73 @@ START_TEST(test_options_capabilities)
 			      "--cap-drop '%s': expected \"%s\"; saw r=%d \"%s\"", bad[i], want, r,
 			      err.msg);
 		free(want);
+	}
+}
+END_TEST
+
+/* ---- 08-devices-and-proc: --device and the v1 lines ---- */
+
+START_TEST(test_options_device)
+{
+	static const struct {
+		const char *bad, *says;
+	} bad[] = {
+		{ "dev/null", "is not an absolute path" },
+		{ "/dev/null:/etc/null", "must be a name in /dev" },
+		{ "/dev/null:/dev/a/b", "must be a name in /dev" },
+		{ "/dev/null:/dev/..", "must be a name in /dev" },
+		{ "/dev/null:/dev/", "must be a name in /dev" },
+		{ "/dev/null:/dev/n:rwx", "is not a set of permissions" },
+		{ "/dev/null:/dev/n:rr", "is not a set of permissions" },
+	};
+	unsigned opts = ALL01 | BYOC_OPT_DEVICE;
+	struct byoc_error err = { 0 };
+	struct byoc_options o;
+
+	ck_assert_int_eq(parse(opts, &o, &err, "--device", "/dev/fuse", "--device",
+			       "/dev/loop7:/dev/disk:r", "--device=/dev/kmsg::w", NULL),
+			 0);
+	ck_assert_int_eq(o.n_devices, 3);
+	ck_assert_str_eq(o.devices[0].host, "/dev/fuse");
+	ck_assert_str_eq(o.devices[0].container, "/dev/fuse");
+	ck_assert_uint_eq(o.devices[0].access,
+			  BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD);
+	ck_assert_str_eq(o.devices[1].container, "/dev/disk");
+	ck_assert_uint_eq(o.devices[1].access, BPF_DEVCG_ACC_READ);
+	ck_assert_str_eq(o.devices[2].container, "/dev/kmsg");
+	ck_assert_uint_eq(o.devices[2].access, BPF_DEVCG_ACC_WRITE);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = parse(opts, &o, &err, "--device", bad[i].bad, NULL);
+		ck_assert_msg(r < 0 && err.status == 125 && strstr(err.msg, bad[i].says) &&
+				      strstr(err.msg, "--device"),
+			      "--device %s: expected \"%s\"; saw r=%d \"%s\"", bad[i].bad,
+			      bad[i].says, r, err.msg);
+	}
+	ck_assert_msg(parse(ALL01, &o, &err, "--device", "/dev/fuse", NULL) < 0 &&
+			      strstr(err.msg, "arrives in step 08-devices-and-proc"),
+		      "--device before step 08: %s", err.msg);
+}
+END_TEST
+
+START_TEST(test_devices_rule_lines)
+{
+	static const struct {
+		struct byoc_dev_rule rule;
+		const char *line;
+	} rules[] = {
+		{ { BYOC_DEV_CHAR, 1, 3,
+		    BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD },
+		  "c 1:3 rwm" },
+		{ { BYOC_DEV_BLOCK, BYOC_DEV_WILDCARD, BYOC_DEV_WILDCARD, BPF_DEVCG_ACC_MKNOD },
+		  "b *:* m" },
+		{ { BYOC_DEV_CHAR, 136, BYOC_DEV_WILDCARD, BPF_DEVCG_ACC_READ }, "c 136:* r" },
+		{ { BYOC_DEV_ANY, BYOC_DEV_WILDCARD, BYOC_DEV_WILDCARD, 0 }, "a" },
+	};
+	char line[64];
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		byoc_dev_rule_format(&rules[i].rule, line, sizeof(line));
+		ck_assert_str_eq(line, rules[i].line);
 	}
 }
 END_TEST
@@ -1316,6 +1384,8 @@ int main(void)
 	tcase_add_test(tc, test_options_forms);
 	tcase_add_test(tc, test_options_errors);
 	tcase_add_test(tc, test_options_capabilities);
+	tcase_add_test(tc, test_options_device);
+	tcase_add_test(tc, test_devices_rule_lines);
 	tcase_add_test(tc, test_lifecycle_hook_order);
 	tcase_add_test(tc, test_lifecycle_after_clone_overlaps);
 	tcase_add_test(tc, test_lifecycle_overlap_child_failure_comes_first);

@@ -80,6 +80,7 @@ for dir in tests/mutants/[0-9][0-9]-*/; do
 		fi
 		targets=("$out/step-$n")
 		[ "$step" = 04-cgroups ] && targets+=("$out/cgroup-fake")
+		[ "$step" = 08-devices-and-proc ] && targets+=("$out/devices-probe")
 		if ! make --no-print-directory -s IMPL=solutions MUTANT_DIR="$out" "${targets[@]}" \
 			>"$out/build.log" 2>&1; then
 			echo "  $n/$name: does not build:"
