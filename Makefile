@@ -108,6 +108,11 @@ $(TESTS_OUT)/suite-%: $(TESTS_OUT)/step_%.o $(patsubst tests/%.c,$(TESTS_OUT)/%.
 $(TESTS_OUT)/suite-runtime: $(TESTS_OUT)/runtime.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 $(TESTS_OUT)/runtime.o: CPPFLAGS += -DBYOC_README='"$(CURDIR)/README.md"'
+# The escape suite (not a step's, not graded): it walks README.md's table
+# "Escapes tried" against byoc run's default container.
+$(TESTS_OUT)/suite-escapes: $(TESTS_OUT)/escapes.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+$(TESTS_OUT)/escapes.o: CPPFLAGS += -DBYOC_README='"$(CURDIR)/README.md"'
 # The full container's end-to-end suite (not a step's, not graded).
 $(TESTS_OUT)/suite-byoc-run: $(TESTS_OUT)/byoc_run.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
@@ -321,7 +326,7 @@ check:
 _check-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests \
 		$(TESTS_OUT)/slate-proof $(TESTS_OUT)/suite-runtime $(TESTS_OUT)/suite-byoc-run \
-		$(BUILD)/solutions/byoc
+		$(TESTS_OUT)/suite-escapes $(BUILD)/solutions/byoc
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests $(BUILD)/exercises/byoc
 _check-san-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions SAN=1 _tests $(BUILD)/solutions-san/unit-tests

@@ -49,6 +49,8 @@ prove "the runtime's own tests pass (fds, stdio, --init, set-up deaths, stale st
 	build/tests/suite-runtime --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
 prove "byoc run end to end: every isolation from outside, --name, -e, -w, gc, version" \
 	build/tests/suite-byoc-run --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
+prove "escapes: every door of README's \"Escapes tried\" held by byoc run, open where the table says" \
+	build/tests/suite-escapes --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
 prove "soak: 200 runs back to back and 10 at once, nothing left" \
 	tools/soak.sh build/solutions/step-04 200 10
 prove "every mutant of tests/mutants/ loses points (a realistic wrong solution)" \
