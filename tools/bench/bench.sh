@@ -61,8 +61,9 @@ inside() {
 		printf 'variant\tbyoc --net none\tfloor --net none\tcold\t%s\t%s\trun\t--net\tnone\t--rootfs\t%s\t%s\t--\t/bin/true\n' \
 			"as byoc, network ns with lo only" "$byoc" "$rootfs" "$(tr ' ' '\t' <<<"${limits[*]}")"
 		what=("chroot" "+ pid, uts, ipc ns" "+ mount ns, pivot_root, /proc, /dev"
-			"+ cgroup limits" "+ overlay" "+ net ns, veth" "+ capabilities dropped")
-		for n in 1 2 3 4 5 6 7; do
+			"+ cgroup limits" "+ overlay" "+ net ns, veth" "+ capabilities dropped"
+			"+ device list, masked /proc and /sys, own session")
+		for n in 1 2 3 4 5 6 7 8; do
 			opts=""
 			[ "$n" -ge 4 ] && opts=$(tr ' ' '\t' <<<"${limits[*]}")$'\t'
 			printf 'variant\tstep-0%s\tfloor\t-\t%s\t%s\t--rootfs\t%s\t%s--\t/bin/true\n' \
