@@ -172,6 +172,8 @@ static char *run_door(const char *const *dargs, const char *where)
 			if (h_bin_arg)
 				argv[n++] = h_bin_arg;
 		}
+		argv[n++] = "--rootfs";
+		argv[n++] = h_rootfs;
 		if (strcmp(where, "--privileged") == 0)
 			argv[n++] = "--privileged";
 		if (kill0)
@@ -497,12 +499,13 @@ START_TEST(test_escape_image_links_stay_inside)
 		free(link);
 	}
 	before = h_tree_manifest(outside);
-	const char *argv[10];
+	const char *argv[12];
 	size_t n = 0;
 	argv[n++] = h_bin;
 	if (h_bin_arg)
 		argv[n++] = h_bin_arg;
-	const char *rest[] = { "--net", "none", "--layer", layer, "--", "/bin/true", NULL };
+	const char *rest[] = { "--rootfs", h_rootfs, "--net",	  "none", "--layer",
+			       layer,	   "--",     "/bin/true", NULL };
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		argv[n++] = rest[i];
 	h_run_argv(&r, argv);
@@ -533,6 +536,8 @@ static void run_byoc(struct h_run *r, const char *const *opts, const char *const
 	argv[n++] = h_bin;
 	if (h_bin_arg)
 		argv[n++] = h_bin_arg;
+	argv[n++] = "--rootfs";
+	argv[n++] = h_rootfs;
 	for (; opts && *opts && n < 30; opts++)
 		argv[n++] = *opts;
 	for (; tail && *tail && n < 39; tail++)
@@ -544,44 +549,58 @@ static void run_byoc(struct h_run *r, const char *const *opts, const char *const
 /* --keep: a kept upper layer holds what root inside made, here a
  * set-user-ID-root copy of busybox; it must sit behind a directory that
  * only root can enter. */
+/* Whether uid 65534, a local user, may run `path` (a child that drops to
+ * it asks access(2)). */
+static bool nobody_reaches(const char *path)
+{
+	int ws = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(3);
+		_exit(access(path, X_OK) == 0 ? 0 : 1);
+	}
+	waitpid(pid, &ws, 0);
+	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
+}
+
 START_TEST(test_escape_kept_layer_behind_0700)
 {
 	char *state = h_printf("%s/state", h_tmp), *shelf = h_printf("%s/kept", state);
 	const char *opts[] = { "--net", "none", "--state-dir", state, "--keep", NULL };
 	const char *tail[] = { "--", "/bin/sh", "-c",
-			       "cp /bin/busybox /root/sh && chmod 4755 /root/sh", NULL };
+			       "cp /bin/busybox /suid-sh && chmod 4755 /suid-sh", NULL };
 	struct h_run r;
 	struct stat st;
 
-	ck_assert(mkdir(state, 0755) == 0);
+	/* A state root that any user can pass through, as /run/byoc is. */
+	ck_assert(chmod(h_tmp, 0711) == 0 && mkdir(state, 0755) == 0);
 	run_byoc(&r, opts, tail);
+	const char *at = strstr(r.err, "(its changes to the image): ");
+	char *kept = at ? h_printf("%.*s", (int)strcspn(at + 28, ";\n"), at + 28) : strdup("");
+	char *file = h_printf("%s/suid-sh", kept);
 	bool shelf_ok = stat(shelf, &st) == 0 && S_ISDIR(st.st_mode) &&
 			(st.st_mode & 07777) == 0700 && st.st_uid == 0;
 	unsigned mode = (unsigned)(st.st_mode & 07777);
-	/* What a local user meets: uid 65534 tries to reach the setuid file. */
-	pid_t pid = fork();
-	if (pid == 0) {
-		char *sh = h_printf("%s/kept", state);
-		if (setgid(65534) < 0 || setuid(65534) < 0)
-			_exit(3);
-		_exit(access(sh, X_OK) == 0 ? 1 : 0);
-	}
-	int ws = 0;
-	waitpid(pid, &ws, 0);
+	bool reached = nobody_reaches(file);
+	/* The proof that the test can fail: the same layer without the shelf's
+	 * 0700 is within a local user's reach. */
+	bool reached_open = chmod(shelf, 0755) == 0 && nobody_reaches(file);
 	char *rm = h_printf("rm -rf %s", shelf);
 	ck_assert(system(rm) == 0);
-	ck_assert_msg(r.status == 0 && strstr(r.err, "/kept/"),
+	ck_assert_msg(r.status == 0 && strncmp(kept, shelf, strlen(shelf)) == 0,
 		      "expected --keep to keep the upper layer under %s; saw status %d, stderr %s",
 		      shelf, r.status, r.err);
-	ck_assert_msg(shelf_ok && WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
-		      "expected kept layers behind %s, mode 0700, owned by root, which uid 65534 "
-		      "cannot enter; saw mode %04o, and uid 65534 %s",
-		      shelf, mode,
-		      WIFEXITED(ws) && WEXITSTATUS(ws) == 1 ? "could enter it" : "could not");
+	ck_assert_msg(shelf_ok && !reached && reached_open,
+		      "expected kept layers behind %s, mode 0700, owned by root, so that uid "
+		      "65534 cannot run the container's set-user-ID-root %s (and can, once the "
+		      "shelf is opened to 0755); saw mode %04o, uid 65534 %s it, and %s it once "
+		      "opened",
+		      shelf, file, mode, reached ? "reached" : "did not reach",
+		      reached_open ? "reached" : "did not reach");
 	h_run_free(&r);
-	free(rm);
-	free(state);
-	free(shelf);
+	free(rm), free(kept), free(file), free(state), free(shelf);
 }
 END_TEST
 

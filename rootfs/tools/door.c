@@ -22,6 +22,8 @@
  *                                   block device read its first 4 KiB); /dev,
  *                                   as a container's /dev is, allows device
  *                                   nodes where /tmp is mounted nodev
+ *   door mknod-openw c MAJOR MINOR  the same for a char device, opened for
+ *                                   writing and never written
  *   door mount DIR                  mount a 64 KiB tmpfs on DIR, unmount it
  *   door unshare-mount              a new mount namespace, a tmpfs on /tmp
  *   door cgroup-v1 DIR              mount a named cgroup v1 hierarchy on DIR,
@@ -358,10 +360,11 @@ static int superblock_line(const unsigned char *sb, ssize_t n, int err)
  * remove the node, then say what happened. A char device is opened and
  * closed, never read; O_NONBLOCK so that a serial line does not wait for its
  * carrier, O_NOCTTY so that a terminal does not become ours. */
-static int open_node(const char *node, bool blk)
+static int open_node(const char *node, bool blk, bool write_only)
 {
 	static unsigned char sb[4096];
-	int flags = O_RDONLY | O_NOCTTY | O_CLOEXEC | (blk ? 0 : O_NONBLOCK);
+	int flags =
+		(write_only ? O_WRONLY : O_RDONLY) | O_NOCTTY | O_CLOEXEC | (blk ? 0 : O_NONBLOCK);
 	int fd = open(node, flags);
 	int open_err = errno, read_err = 0;
 	ssize_t n = -1;
@@ -384,14 +387,17 @@ static int open_node(const char *node, bool blk)
 /* door mknod-open c|b MAJOR MINOR. mknod(2) needs CAP_MKNOD; open(2) of the
  * node then asks the devices cgroup (or its BPF program), and fails with
  * EACCES on a file system mounted nodev. */
-static int try_mknod_open(char **args)
+/* door mknod-open; and door mknod-openw, for a char device opened for writing
+ * and never written: reading /dev/kmsg also asks for CAP_SYSLOG where
+ * kernel.dmesg_restrict is 1, opening it for writing does not. */
+static int mknod_and_open(char **args, bool write_only)
 {
 	unsigned long maj, min;
 	char node[64];
 	bool blk = strcmp(args[0], "b") == 0;
 
-	if ((!blk && strcmp(args[0], "c") != 0) || !parse_number(args[1], 4095, &maj) ||
-	    !parse_number(args[2], 0xfffff, &min))
+	if ((!blk && strcmp(args[0], "c") != 0) || (blk && write_only) ||
+	    !parse_number(args[1], 4095, &maj) || !parse_number(args[2], 0xfffff, &min))
 		return USAGE;
 	if (!blk && is_watchdog((unsigned)maj, (unsigned)min))
 		return report(ERROR, "error c %lu %lu is a watchdog: not opened", maj, min);
@@ -400,7 +406,17 @@ static int try_mknod_open(char **args)
 		return failed("unlink");
 	if (mknod(node, (blk ? S_IFBLK : S_IFCHR) | 0600, makedev(maj, min)) < 0)
 		return refused("mknod");
-	return open_node(node, blk);
+	return open_node(node, blk, write_only);
+}
+
+static int try_mknod_open(char **args)
+{
+	return mknod_and_open(args, false);
+}
+
+static int try_mknod_openw(char **args)
+{
+	return mknod_and_open(args, true);
 }
 
 /* A small tmpfs on dir, taken off at once; mount(2) needs CAP_SYS_ADMIN. */
@@ -590,6 +606,8 @@ static const struct door {
 	{ "stat", 1, try_stat, "stat PATH                   type, MAJ:MIN and file system magic" },
 	{ "mknod-open", 3, try_mknod_open,
 	  "mknod-open c|b MAJOR MINOR  make a device node in /dev and open it" },
+	{ "mknod-openw", 3, try_mknod_openw,
+	  "mknod-openw c MAJOR MINOR   the same, opened for writing, never written" },
 	{ "mount", 1, try_mount, "mount DIR                   mount a tmpfs on DIR, unmount it" },
 	{ "unshare-mount", 0, try_unshare_mount,
 	  "unshare-mount               a new mount namespace, a tmpfs on /tmp" },
