@@ -489,8 +489,10 @@ static void overlap_failed(struct byoc_container *c, int fd, struct byoc_error *
 	int ws = 0;
 
 	kill(c->pid, SIGKILL);
-	/* Its report, or the end of the socket when it is gone. */
-	while ((got = recv(fd, &report, sizeof(report), 0)) < 0 && errno == EINTR)
+	/* Its report, or the end of the socket when it is gone. ECONNRESET
+	 * (it left a ready byte unread) comes once, before what it sent. */
+	while ((got = recv(fd, &report, sizeof(report), 0)) < 0 &&
+	       (errno == EINTR || errno == ECONNRESET))
 		;
 	while (waitpid(c->pid, &ws, 0) < 0 && errno == EINTR)
 		;
@@ -509,12 +511,13 @@ static int await_exec(struct byoc_container *c, int fd, struct byoc_error *err)
 		struct byoc_error report;
 		ssize_t got = recv(fd, &report, sizeof(report), 0);
 
-		if (got < 0 && errno == EINTR)
+		/* ECONNRESET: the child died with a ready byte of an
+		 * overlapping hook unread. The kernel reports that once, and
+		 * before the data the child sent first (its failure report,
+		 * see __skb_try_recv_datagram()): read on, to the report or
+		 * to the end. */
+		if (got < 0 && (errno == EINTR || errno == ECONNRESET))
 			continue;
-		/* The child died with a ready byte of an overlapping hook
-		 * unread: for a socket, that is a reset, not an end. */
-		if (got < 0 && errno == ECONNRESET)
-			got = 0;
 		if (got < 0) {
 			int r = byoc_error_sys(err, errno, "recv(sync socket)");
 			reap(c->pid, true);
