@@ -45,6 +45,9 @@ RUNTIME_LDFLAGS := -Wl,-z,now
 CAP_LIBS = $(shell pkg-config --libs libcap 2>/dev/null || echo -lcap)
 # libmnl: netlink messages for step 06 (lib/netlink.c).
 MNL_LIBS = $(shell pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
+# libseccomp: step 09's filter; jansson: the Docker-format profiles that
+# --security-opt seccomp=FILE loads (lib/seccomp_profile.c).
+SECCOMP_LIBS = $(shell pkg-config --libs libseccomp jansson 2>/dev/null || echo -lseccomp -ljansson)
 
 # make bench's yardstick: the same container as `byoc run`, one straight
 # line of system calls (tools/bench/floor.c).
@@ -79,7 +82,7 @@ stage_objs = $(patsubst %.c,$(OUT)/%.o,\
 
 define step_rules
 $(OUT)/step-$(call num,$(1)): $(OUT)/steps/$(1)/main.o $(OUT)/steps/driver.o $(call stage_objs,$(1)) $(LIB_OBJS)
-	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) $$(RUNTIME_LDFLAGS) -o $$@ $$^ $$(CAP_LIBS) $$(MNL_LIBS)
+	$$(CC) $$(CFLAGS) $(if $(SAN),$(SANFLAGS)) $$(RUNTIME_LDFLAGS) -o $$@ $$^ $$(CAP_LIBS) $$(MNL_LIBS) $$(SECCOMP_LIBS)
 endef
 $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 
@@ -92,7 +95,7 @@ BYOC_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknow
 $(OUT)/steps/byoc/main.o: CPPFLAGS += -Itools -DBYOC_VERSION='"$(BYOC_VERSION)"'
 $(OUT)/byoc: $(OUT)/steps/byoc/main.o $(OUT)/steps/driver.o $(OUT)/tools/gc.o \
 		$(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/[0-9][0-9]-*/*.c)) $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 SELECTED_BINS := $(foreach s,$(SELECTED),$(OUT)/step-$(call num,$(s)))
 
 # The suites observe the runtime from outside; they are never sanitized.
@@ -133,11 +136,11 @@ $(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
 
 # The unit tests also drive the reference cgroup stage against a fake tree.
 $(OUT)/unit-tests: $(OUT)/tests/unit.o $(OUT)/solutions/04-cgroups/cgroups.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS) $(CAP_LIBS) $(MNL_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS) $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 
 # Step 04's stage against a fake cgroup tree, so that its suite grades the v1
 # and the v2 code on any machine; the suite finds it beside step-04.
-CGROUP_FAKE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -Wl,--wrap=mkdir -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+CGROUP_FAKE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -Wl,--wrap=mkdir -o $@ $^ $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 $(OUT)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/04-cgroups/*.c)) $(LIB_OBJS)
 	$(CGROUP_FAKE_LINK)
 $(OUT)/step-04: | $(OUT)/cgroup-fake
@@ -145,7 +148,7 @@ $(OUT)/step-04: | $(OUT)/cgroup-fake
 # Step 08's devices stage on any machine: its v1 writes, and its v2 program
 # in a scratch cgroup; the suite finds it beside step-08.
 DEVICES_PROBE_LINK = $(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) \
-	-Wl,--wrap=byoc_cgroup_v1_make,--wrap=byoc_cgroup_write_path -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+	-Wl,--wrap=byoc_cgroup_v1_make,--wrap=byoc_cgroup_write_path -o $@ $^ $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 $(OUT)/devices-probe: $(OUT)/tests/devices_probe.o \
 		$(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/08-devices-and-proc/*.c)) $(LIB_OBJS)
 	$(DEVICES_PROBE_LINK)
@@ -161,7 +164,7 @@ $(MUTANT_DIR)/%.o: $(MUTANT_DIR)/%.c
 $(MUTANT_DIR)/step-$(call num,$(MUTANT_STEP)): $(OUT)/steps/$(MUTANT_STEP)/main.o $(OUT)/steps/driver.o \
 		$(patsubst %.c,$(OUT)/%.o,$(foreach s,$(call steps_before,$(MUTANT_STEP)),$(wildcard solutions/$(s)/*.c))) \
 		$(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/$(MUTANT_STEP)/*.c)) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 $(MUTANT_DIR)/cgroup-fake: $(OUT)/tests/cgroup_fake.o $(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/04-cgroups/*.c)) $(LIB_OBJS)
 	$(CGROUP_FAKE_LINK)
 $(MUTANT_DIR)/devices-probe: $(OUT)/tests/devices_probe.o \
@@ -195,7 +198,7 @@ $(BUILD)/layers/.app-built: rootfs/app-layer.sh $(BUILD)/layers-progs/hello
 
 # make clean-host: the runtime's clean-up of dead containers, on demand.
 $(OUT)/clean-host: $(OUT)/tools/clean-host.o $(OUT)/tools/gc.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS)
+	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 
 $(BUILD)/caps: tools/caps.c
 	@mkdir -p $(@D)

@@ -28,3 +28,12 @@ void byoc_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 		int byoc_errno_ = errno;                                                           \
 		byoc_ret_ < 0 ? byoc_error_sys((err), byoc_errno_, __VA_ARGS__) : (int)byoc_ret_;  \
 	})
+
+/* BYOC_SYS for libseccomp's calls, which return -errno and leave errno as it
+ * was (see seccomp_rule_add(3)). */
+#define BYOC_SCMP(err, call, ...)                                                                  \
+	({                                                                                         \
+		byoc_log(__VA_ARGS__);                                                             \
+		int byoc_ret_ = (call);                                                            \
+		byoc_ret_ < 0 ? byoc_error_sys((err), -byoc_ret_, __VA_ARGS__) : byoc_ret_;        \
+	})

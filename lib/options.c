@@ -46,6 +46,10 @@ const struct byoc_option_spec byoc_option_table[] = {
 	  "give the container the machine's device node HOST (such as /dev/fuse), at CONTAINER, "
 	  "with PERMS of rwm (default rwm)",
 	  "08-devices-and-proc" },
+	{ BYOC_OPT_SECURITY_OPT, "security-opt", 0, "seccomp=unconfined|FILE",
+	  "no seccomp filter (unconfined), or the Docker-format JSON profile FILE instead of "
+	  "Docker's default",
+	  "09-seccomp" },
 	{ BYOC_OPT_NAME, "name", 0, "NAME",
 	  "the container's name, unique among running containers (default: its id)", "byoc" },
 	{ BYOC_OPT_ENV, "env", 'e', "KEY=VALUE",
@@ -134,6 +138,37 @@ static int check_name(const char *value, struct byoc_options *o, struct byoc_err
 				      "digits, '_', '.' or '-', starting with a letter or digit",
 				      value);
 	o->name = value;
+	return 0;
+}
+
+/* --security-opt, as docker run spells it: seccomp=unconfined or
+ * seccomp=FILE (also the older seccomp:FILE); no-new-privileges is accepted,
+ * as every container has it (step 07). The profile itself is read when the
+ * container starts, so a bad one is reported with its line and column. */
+static int security_opt(const char *value, struct byoc_options *o, struct byoc_error *err)
+{
+	const char *v;
+
+	if (strcmp(value, "no-new-privileges") == 0 || strcmp(value, "no-new-privileges=true") == 0)
+		return 0;
+	if (strncmp(value, "seccomp", 7) != 0 || (value[7] != '=' && value[7] != ':'))
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--security-opt '%s' is not an option byoc knows: give "
+				      "seccomp=unconfined, seccomp=FILE or no-new-privileges",
+				      value);
+	v = value + 8;
+	if (!*v)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "--security-opt %s: no profile: give seccomp=unconfined or "
+				      "seccomp=FILE, a Docker-format JSON profile",
+				      value);
+	if (strcmp(v, "unconfined") == 0) {
+		o->seccomp = BYOC_SECCOMP_UNCONFINED;
+		o->seccomp_profile = NULL;
+	} else {
+		o->seccomp = BYOC_SECCOMP_PROFILE;
+		o->seccomp_profile = v;
+	}
 	return 0;
 }
 
@@ -279,6 +314,8 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 		return 0;
 	case BYOC_OPT_DEVICE:
 		return add_device(value, o, err);
+	case BYOC_OPT_SECURITY_OPT:
+		return security_opt(value, o, err);
 	case BYOC_OPT_NET:
 		if (strcmp(value, "none") && strcmp(value, "veth"))
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,

@@ -30,6 +30,7 @@ enum byoc_option_id {
 	BYOC_OPT_KEEP = 1u << 16,
 	BYOC_OPT_SUBNET = 1u << 17,
 	BYOC_OPT_DEVICE = 1u << 18,
+	BYOC_OPT_SECURITY_OPT = 1u << 19,
 	/* byoc run's own, as docker run names them. */
 	BYOC_OPT_NAME = 1u << 20,
 	BYOC_OPT_ENV = 1u << 21,
@@ -73,6 +74,10 @@ struct byoc_device_opt {
 	unsigned access;     /* BPF_DEVCG_ACC_*: r, w, m */
 };
 
+/* --security-opt seccomp=...: Docker's default filter (step 09's table),
+ * none, or a Docker-format JSON profile. */
+enum byoc_seccomp { BYOC_SECCOMP_DEFAULT = 0, BYOC_SECCOMP_UNCONFINED, BYOC_SECCOMP_PROFILE };
+
 /* --cap-add ALL, --cap-drop ALL. */
 #define BYOC_CAPS_ALL UINT64_MAX
 
@@ -92,6 +97,10 @@ struct byoc_options {
 	/* 08-devices-and-proc: nodes added to the device allow list. */
 	struct byoc_device_opt devices[BYOC_DEVICES_MAX];
 	size_t n_devices;
+	/* 09-seccomp: which filter, and the profile's path for
+	 * BYOC_SECCOMP_PROFILE. --privileged loads none either. */
+	enum byoc_seccomp seccomp;
+	const char *seccomp_profile;
 	enum byoc_net net;
 	uint32_t subnet;	/* --subnet's network address, host byte order */
 	unsigned subnet_prefix; /* its prefix length, 1..30 */

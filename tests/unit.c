@@ -25,6 +25,7 @@
 #include "error.h"
 #include "options.h"
 #include "parse.h"
+#include "seccomp_profile.h"
 #include "state.h"
 
 /* ---- sizes and counts ---- */
@@ -330,6 +331,43 @@ START_TEST(test_options_capabilities)
 END_TEST
 
 /* ---- 08-devices-and-proc: --device and the v1 lines ---- */
+
+/* --security-opt, as docker run spells it; the last seccomp= wins. */
+START_TEST(test_options_security_opt)
+{
+	static const char *const bad[] = { "apparmor=unconfined", "seccomp",
+					   "seccomp=", "label:x" };
+	unsigned opts = ALL01 | BYOC_OPT_SECURITY_OPT;
+	struct byoc_error err = { 0 };
+	struct byoc_options o;
+
+	ck_assert_int_eq(parse(opts, &o, &err, NULL), 0);
+	ck_assert_int_eq(o.seccomp, BYOC_SECCOMP_DEFAULT);
+	ck_assert_int_eq(parse(opts, &o, &err, "--security-opt", "seccomp=unconfined", NULL), 0);
+	ck_assert_int_eq(o.seccomp, BYOC_SECCOMP_UNCONFINED);
+	ck_assert_int_eq(parse(opts, &o, &err, "--security-opt=seccomp=/etc/p.json",
+			       "--security-opt", "no-new-privileges", NULL),
+			 0);
+	ck_assert_int_eq(o.seccomp, BYOC_SECCOMP_PROFILE);
+	ck_assert_str_eq(o.seccomp_profile, "/etc/p.json");
+	ck_assert_int_eq(parse(opts, &o, &err, "--security-opt", "seccomp:/a.json",
+			       "--security-opt", "seccomp=unconfined", NULL),
+			 0);
+	ck_assert_msg(o.seccomp == BYOC_SECCOMP_UNCONFINED && !o.seccomp_profile,
+		      "expected the last --security-opt seccomp= to win");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int r = parse(opts, &o, &err, "--security-opt", bad[i], NULL);
+		ck_assert_msg(
+			r < 0 && err.status == 125 && strstr(err.msg, "--security-opt") &&
+				strstr(err.msg, "give seccomp=unconfined"),
+			"--security-opt %s: expected a refusal naming the fix; saw r=%d \"%s\"",
+			bad[i], r, err.msg);
+	}
+	ck_assert_msg(parse(ALL01, &o, &err, "--security-opt", "seccomp=unconfined", NULL) < 0 &&
+			      strstr(err.msg, "arrives in step 09-seccomp"),
+		      "--security-opt before step 09: %s", err.msg);
+}
+END_TEST
 
 START_TEST(test_options_device)
 {
@@ -1366,6 +1404,248 @@ START_TEST(test_net_lease_skips_what_the_namespace_has)
 }
 END_TEST
 
+/* Seccomp profiles (lib/seccomp_profile.c): each filter is read back as
+ * libseccomp's pseudo filter code, seccomp_export_pfc(3). */
+/* Docker's own default.json, where make seccomp-profile unpacks it (the
+ * unit tests run from the checkout). */
+#define DOCKER_PROFILE "build/seccomp/docker-default.json"
+#define CAP(c)	       (UINT64_C(1) << (c))
+/* The 14 capabilities a Docker container keeps by default. */
+#define DOCKER_CAPS                                                                                \
+	(CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) | CAP(CAP_FSETID) | CAP(CAP_FOWNER) |              \
+	 CAP(CAP_MKNOD) | CAP(CAP_NET_RAW) | CAP(CAP_SETGID) | CAP(CAP_SETUID) |                   \
+	 CAP(CAP_SETFCAP) | CAP(CAP_SETPCAP) | CAP(CAP_NET_BIND_SERVICE) | CAP(CAP_SYS_CHROOT) |   \
+	 CAP(CAP_KILL) | CAP(CAP_AUDIT_WRITE))
+
+/* The filter's pseudo filter code (malloc'd), or NULL when there is none. */
+static char *seccomp_pfc(int rc, scmp_filter_ctx ctx)
+{
+	FILE *f;
+	char *text;
+	long len;
+
+	if (rc < 0)
+		return NULL;
+	f = tmpfile();
+	ck_assert_msg(f, "tmpfile: %s", strerror(errno));
+	rc = seccomp_export_pfc(ctx, fileno(f));
+	ck_assert_msg(rc == 0, "seccomp_export_pfc: %s", strerror(-rc));
+	seccomp_release(ctx);
+	len = lseek(fileno(f), 0, SEEK_END);
+	text = calloc(1, (size_t)len + 1);
+	ck_assert(text && pread(fileno(f), text, (size_t)len, 0) == len);
+	fclose(f);
+	return text;
+}
+
+static char *seccomp_pfc_of(const char *json, uint64_t caps, struct byoc_error *err)
+{
+	scmp_filter_ctx ctx;
+	int rc = byoc_seccomp_profile_parse(json, strlen(json), "test.json", caps, &ctx, err);
+
+	return seccomp_pfc(rc, ctx);
+}
+
+static char *seccomp_pfc_of_file(const char *path, uint64_t caps, struct byoc_error *err)
+{
+	scmp_filter_ctx ctx;
+	int rc = byoc_seccomp_profile_load(path, caps, &ctx, err);
+
+	return seccomp_pfc(rc, ctx);
+}
+
+/* Whether the pseudo code's first rule for `name` allows it. */
+static bool pfc_allows(const char *pfc, const char *name)
+{
+	char line[96];
+	const char *at;
+
+	snprintf(line, sizeof(line), "# filter for syscall \"%s\"", name);
+	at = strstr(pfc, line);
+	return at && strncmp(strstr(at, "action "), "action ALLOW;", 13) == 0;
+}
+
+/* A profile whose parse fails with `want` in its message, and status 125. */
+static void seccomp_profile_fails(const char *json, const char *want)
+{
+	struct byoc_error err = { 0 };
+	char *pfc = seccomp_pfc_of(json, 0, &err);
+
+	ck_assert_msg(!pfc && err.status == 125 && strstr(err.msg, want),
+		      "expected a failure (125) saying \"%s\"; saw status %d, \"%s\"", want,
+		      err.status, err.msg);
+}
+
+START_TEST(test_seccomp_profile_docker_default_follows_caps)
+{
+	struct byoc_error err = { 0 };
+	char *pfc;
+
+	if (access(DOCKER_PROFILE, R_OK) < 0) {
+		const char *required = getenv("BYOC_FIXTURES_REQUIRED");
+		ck_assert_msg(!required || strcmp(required, "1") != 0,
+			      "test set-up: no Docker default profile at %s: run 'make "
+			      "seccomp-profile'",
+			      DOCKER_PROFILE);
+		fprintf(stderr, "skipped: no Docker default profile at %s\n", DOCKER_PROFILE);
+		return;
+	}
+	pfc = seccomp_pfc_of_file(DOCKER_PROFILE, DOCKER_CAPS, &err);
+	ck_assert_msg(pfc, "Docker's default.json did not load: %s", err.msg);
+	ck_assert_msg(pfc_allows(pfc, "read") && !strstr(pfc, "\"reboot\""),
+		      "expected read allowed and no rule for reboot without CAP_SYS_BOOT");
+	free(pfc);
+	pfc = seccomp_pfc_of_file(DOCKER_PROFILE, DOCKER_CAPS | CAP(CAP_SYS_BOOT), &err);
+	ck_assert_msg(pfc && pfc_allows(pfc, "reboot"),
+		      "expected reboot allowed with CAP_SYS_BOOT");
+	free(pfc);
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_syntax_error_names_line_and_column)
+{
+	seccomp_profile_fails("{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n    x\n}\n",
+			      "seccomp profile test.json:3:5: ");
+	seccomp_profile_fails("{\"defaultAction\": \"SCMP_ACT_ALLOW\"", "fix the JSON");
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_missing_file_is_named)
+{
+	struct byoc_error err = { 0 };
+	scmp_filter_ctx ctx = (scmp_filter_ctx)1;
+
+	ck_assert_int_eq(byoc_seccomp_profile_load("/nonexistent/p.json", 0, &ctx, &err), -ENOENT);
+	ck_assert_msg(ctx == NULL && err.status == 125 &&
+			      strncmp(err.msg, "seccomp profile /nonexistent/p.json: ENOENT", 43) ==
+				      0,
+		      "saw \"%s\"", err.msg);
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_unknown_action)
+{
+	seccomp_profile_fails("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+			      "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_FOO\"}]}",
+			      "syscalls[0].action: unknown action \"SCMP_ACT_FOO\": give one of "
+			      "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO");
+	seccomp_profile_fails("{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}",
+			      "defaultAction: SCMP_ACT_NOTIFY is not supported by byoc");
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_unknown_op)
+{
+	seccomp_profile_fails("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+			      "{\"names\": [\"kill\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": "
+			      "[{\"index\": 1, \"value\": 9, \"op\": \"SCMP_CMP_FOO\"}]}]}",
+			      "syscalls[0].args[0].op: unknown operator \"SCMP_CMP_FOO\"");
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_missing_default_action)
+{
+	seccomp_profile_fails("{\"syscalls\": []}",
+			      "test.json: defaultAction: missing: every profile names its default "
+			      "action");
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_type_error_names_path)
+{
+	seccomp_profile_fails("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+			      "[\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}, {\"names\": [7], "
+			      "\"action\": \"SCMP_ACT_ALLOW\"}]}",
+			      "syscalls[1].names[0]: expected a string");
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_old_name_form)
+{
+	struct byoc_error err = { 0 };
+	char *pfc = seccomp_pfc_of(
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+		"{\"name\": \"read\", \"action\": \"SCMP_ACT_ALLOW\", \"args\": []}]}",
+		0, &err);
+
+	ck_assert_msg(pfc && pfc_allows(pfc, "read"), "expected read allowed; saw \"%s\"", err.msg);
+	free(pfc);
+}
+END_TEST
+
+/* Two comparisons of one argument are alternatives: one rule each, which
+ * libseccomp would refuse in a single rule. */
+START_TEST(test_seccomp_profile_repeated_index_makes_two_rules)
+{
+	struct byoc_error err = { 0 };
+	char *pfc = seccomp_pfc_of(
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
+		"[\"personality\"], "
+		"\"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 7, \"op\": "
+		"\"SCMP_CMP_EQ\"}, {\"index\": 0, \"value\": 9, \"op\": \"SCMP_CMP_EQ\"}]}]}",
+		0, &err);
+
+	ck_assert_msg(pfc && strstr(pfc, "== 7)\n") && strstr(pfc, "== 9)\n"),
+		      "expected a rule for personality(7) and one for personality(9); saw \"%s\"",
+		      pfc ? pfc : err.msg);
+	free(pfc);
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_unknown_syscall_skipped)
+{
+	struct byoc_error err = { 0 };
+	char *pfc = seccomp_pfc_of("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+				   "{\"names\": [\"no_such_call\", \"read\"], \"action\": "
+				   "\"SCMP_ACT_ALLOW\"}]}",
+				   0, &err);
+
+	ck_assert_msg(pfc && pfc_allows(pfc, "read") && !strstr(pfc, "no_such_call"),
+		      "expected no_such_call skipped and read allowed; saw \"%s\"", err.msg);
+	free(pfc);
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_min_kernel)
+{
+	struct byoc_error err = { 0 };
+	char *pfc =
+		seccomp_pfc_of("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+			       "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", "
+			       "\"includes\": {\"minKernel\": \"2.6\"}}, {\"names\": [\"write\"], "
+			       "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"minKernel\": "
+			       "\"99.0\"}}]}",
+			       0, &err);
+
+	ck_assert_msg(pfc && pfc_allows(pfc, "read") && !strstr(pfc, "\"write\""),
+		      "expected read (2.6) kept and write (99.0) skipped; saw \"%s\"", err.msg);
+	free(pfc);
+}
+END_TEST
+
+START_TEST(test_seccomp_profile_archmap_adds_subarches)
+{
+	struct byoc_error err = { 0 };
+	char *pfc;
+
+	if (seccomp_arch_native() != SCMP_ARCH_X86_64) {
+		fprintf(stderr, "skipped: the archMap test is written for x86_64\n");
+		return;
+	}
+	pfc = seccomp_pfc_of("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": [{"
+			     "\"architecture\": \"SCMP_ARCH_AARCH64\", \"subArchitectures\": "
+			     "[\"SCMP_ARCH_ARM\"]}, {\"architecture\": \"SCMP_ARCH_X86_64\", "
+			     "\"subArchitectures\": [\"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"]}]}",
+			     0, &err);
+	ck_assert_msg(pfc && strstr(pfc, "# filter for arch x86_64 (") &&
+			      strstr(pfc, "# filter for arch x86 (") &&
+			      strstr(pfc, "# filter for arch x32 (") && !strstr(pfc, "arch arm"),
+		      "expected filters for x86_64, x86 and x32 only; saw \"%s\"",
+		      pfc ? pfc : err.msg);
+	free(pfc);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("lib");
@@ -1385,6 +1665,7 @@ int main(void)
 	tcase_add_test(tc, test_options_errors);
 	tcase_add_test(tc, test_options_capabilities);
 	tcase_add_test(tc, test_options_device);
+	tcase_add_test(tc, test_options_security_opt);
 	tcase_add_test(tc, test_devices_rule_lines);
 	tcase_add_test(tc, test_lifecycle_hook_order);
 	tcase_add_test(tc, test_lifecycle_after_clone_overlaps);
@@ -1412,6 +1693,18 @@ int main(void)
 	tcase_add_test(tc, test_net_subnet_parse);
 	tcase_add_test(tc, test_net_leases_are_distinct);
 	tcase_add_test(tc, test_net_lease_skips_what_the_namespace_has);
+	tcase_add_test(tc, test_seccomp_profile_docker_default_follows_caps);
+	tcase_add_test(tc, test_seccomp_profile_syntax_error_names_line_and_column);
+	tcase_add_test(tc, test_seccomp_profile_missing_file_is_named);
+	tcase_add_test(tc, test_seccomp_profile_unknown_action);
+	tcase_add_test(tc, test_seccomp_profile_unknown_op);
+	tcase_add_test(tc, test_seccomp_profile_missing_default_action);
+	tcase_add_test(tc, test_seccomp_profile_type_error_names_path);
+	tcase_add_test(tc, test_seccomp_profile_old_name_form);
+	tcase_add_test(tc, test_seccomp_profile_repeated_index_makes_two_rules);
+	tcase_add_test(tc, test_seccomp_profile_unknown_syscall_skipped);
+	tcase_add_test(tc, test_seccomp_profile_min_kernel);
+	tcase_add_test(tc, test_seccomp_profile_archmap_adds_subarches);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);

@@ -6,6 +6,7 @@
 # bench: gnuplot=gnuplot-nox).
 # Usage: tools/deps.sh [COMMAND=PACKAGE...]
 set -u
+PATH=$PATH:/usr/sbin:/sbin # debootstrap lives there, and a user's PATH may lack it
 
 missing=""
 need() { # need PACKAGE: add a Debian package to the list
@@ -20,10 +21,14 @@ if command -v pkg-config >/dev/null 2>&1; then
 	pkg-config --exists check 2>/dev/null || need check
 	pkg-config --exists libcap 2>/dev/null || need libcap-dev
 	pkg-config --exists libmnl 2>/dev/null || need libmnl-dev
+	pkg-config --exists libseccomp 2>/dev/null || need libseccomp-dev
+	pkg-config --exists jansson 2>/dev/null || need libjansson-dev
 else
 	need check
 	need libcap-dev
 	need libmnl-dev
+	need libseccomp-dev
+	need libjansson-dev
 fi
 bb=$(command -v busybox 2>/dev/null || true)
 if [ -z "$bb" ] || ! command -v readelf >/dev/null 2>&1 ||

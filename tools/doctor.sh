@@ -252,7 +252,7 @@ check_scratch_disk() {
 
 check_packages() {
 	local lib bb
-	for lib in check libcap libmnl; do
+	for lib in check libcap libmnl libseccomp jansson; do
 		if ! has pkg-config; then
 			fail "$lib" "pkg-config not found, so cannot look for $lib" "$deps"
 		elif pkg-config --exists "$lib" 2>/dev/null; then
