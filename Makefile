@@ -180,7 +180,7 @@ $(BUILD)/bench/bench: $(BENCH_SRCS) tools/bench/bench.h lib/cleanup.h tests/leak
 
 # Programs of the lab's own, static, installed into the rootfs.
 ROOTFS_PROGS := $(patsubst rootfs/tools/%.c,$(BUILD)/rootfs-progs/%,$(wildcard rootfs/tools/*.c))
-$(BUILD)/rootfs-progs/%: rootfs/tools/%.c
+$(BUILD)/rootfs-progs/%: rootfs/tools/%.c rootfs/tools/probe.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $<
 $(BUILD)/rootfs/.built: rootfs/build.sh $(ROOTFS_PROGS)
@@ -195,6 +195,18 @@ $(BUILD)/layers/.app-built: rootfs/app-layer.sh $(BUILD)/layers-progs/hello
 	@mkdir -p $(@D)
 	rootfs/app-layer.sh $(BUILD)/layers/app $(BUILD)/layers-progs/hello
 	@touch $@
+
+# Step 09's real programs and real profile, for make check (and for a student
+# who asks): a minimal Debian made with debootstrap, and Docker's own
+# default.json from Debian's package of Docker's sources. Both need the
+# network once; the suite says when it ran without them.
+DEBIAN_ROOTFS := $(BUILD)/debian
+$(BUILD)/debian.built: tools/debian-rootfs.sh
+	tools/debian-rootfs.sh $(DEBIAN_ROOTFS)
+	@touch $@
+DOCKER_PROFILE := $(BUILD)/seccomp/docker-default.json
+$(DOCKER_PROFILE): tools/docker-profile.sh
+	tools/docker-profile.sh $@
 
 # make clean-host: the runtime's clean-up of dead containers, on demand.
 $(OUT)/clean-host: $(OUT)/tools/clean-host.o $(OUT)/tools/gc.o $(LIB_OBJS)
@@ -213,7 +225,8 @@ compile_commands.json: Makefile tools/compile-commands.sh $(EDITOR_SRCS)
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak run bench bench-deps
+ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak run bench bench-deps \
+	debian-rootfs
 ifneq ($(shell id -u),0)
 ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(ROOT_GOALS),$(MAKECMDGOALS))): needs root: run 'sudo make $(MAKECMDGOALS)$(if $(STEP), STEP=$(STEP))')
@@ -223,7 +236,7 @@ as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD) compile_commands.json;
 # Student code runs in throwaway mount (private), UTS and IPC namespaces.
 SANDBOX := tools/sandbox.sh
 
-.PHONY: help deps doctor rootfs build exercises check-exercises test grade check shell run \
+.PHONY: help deps doctor rootfs debian-rootfs seccomp-profile _check-fixtures build exercises check-exercises test grade check shell run \
 	format clean clean-host soak bench bench-deps check-v2 _check-v2 vm vm-deps _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
 
 help:
@@ -265,6 +278,10 @@ help:
 	@echo "  sudo make vm-deps         install QEMU and unpack Debian's kernel into $(BUILD)/vm"
 	@echo "  sudo make rootfs          build the busybox root file system in build/rootfs,"
 	@echo "                            and step 05's image layer in build/layers/app"
+	@echo "  sudo make debian-rootfs   a minimal Debian in $(BUILD)/debian (debootstrap), whose"
+	@echo "                            programs step 09's suite runs under the filter"
+	@echo "  make seccomp-profile      Docker's own default.json, from Debian's package, that"
+	@echo "                            step 09's suite loads with --security-opt seccomp=FILE"
 	@echo "  make build                build every step's binary into $(BUILD)/IMPL/"
 	@echo "  make clean                remove build/"
 	@echo
@@ -279,6 +296,11 @@ doctor:
 
 rootfs:
 	@$(call as_user,$(MAKE) --no-print-directory _rootfs)
+debian-rootfs:
+	@tools/deps.sh debootstrap=debootstrap
+	@$(call as_user,$(MAKE) --no-print-directory $(BUILD)/debian.built)
+seccomp-profile:
+	@$(call as_user,$(MAKE) --no-print-directory $(DOCKER_PROFILE))
 _rootfs: $(BUILD)/rootfs/.built $(BUILD)/layers/.app-built
 
 build:
@@ -322,7 +344,7 @@ grade:
 	@$(call as_user,$(MAKE) --no-print-directory _suites && $(SANDBOX) tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) $(BUILD)/grade $(SELECTED))
 
 check:
-	@tools/deps.sh
+	@tools/deps.sh debootstrap=debootstrap
 	@$(call as_user,tools/check.sh)
 
 # Internal pieces of `make check`.
@@ -331,6 +353,7 @@ _check-build:
 		$(TESTS_OUT)/slate-proof $(TESTS_OUT)/suite-runtime $(TESTS_OUT)/suite-byoc-run \
 		$(TESTS_OUT)/suite-escapes $(BUILD)/solutions/byoc
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests $(BUILD)/exercises/byoc
+_check-fixtures: $(BUILD)/debian.built $(DOCKER_PROFILE)
 _check-san-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions SAN=1 _tests $(BUILD)/solutions-san/unit-tests
 
@@ -362,12 +385,12 @@ vm-deps:
 	@tools/vm/deps.sh $(BUILD)
 # The host builds once; the guest runs tools/check.sh on that build.
 check-v2:
-	@tools/deps.sh
+	@tools/deps.sh debootstrap=debootstrap
 	@tools/vm/deps.sh $(BUILD)
 	@$(call as_user,$(MAKE) --no-print-directory _check-v2)
 _check-v2:
 	@$(MAKE) --no-print-directory -s _rootfs $(BUILD)/tests/leak-snapshot _check-build \
-		_check-san-build $(VM)/initramfs.cpio.gz
+		_check-san-build _check-fixtures $(VM)/initramfs.cpio.gz
 	@tools/vm/run.sh check $(BUILD)
 vm:
 	@tools/vm/deps.sh $(BUILD)
@@ -391,4 +414,4 @@ format:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -path $(BUILD)/debian -prune -o -name '*.d' -type f -print 2>/dev/null)

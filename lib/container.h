@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <linux/filter.h>
 
 #include "cgroup.h"
 #include "devices.h"
@@ -62,6 +63,9 @@ struct byoc_container {
 	struct byoc_overlay overlay; /* 05-overlayfs */
 	struct byoc_net_ctx net;     /* 06-netns-veth: its addresses, links and files */
 	struct byoc_devices devices; /* 08-devices-and-proc: the allow list and its program */
+	/* 09-seccomp: the filter as BPF, made in prepare() for the child to
+	 * load last; .len 0 when the container has none. */
+	struct sock_fprog seccomp;
 };
 
 struct byoc_stage {

@@ -99,7 +99,13 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 	}
 	if (opts.verbose)
 		byoc_log_enable(stderr);
-	if (opts.privileged && (step->options & BYOC_OPT_DEVICE))
+	if (opts.privileged && (step->options & BYOC_OPT_SECURITY_OPT))
+		fprintf(stderr,
+			"%s: warning: --privileged: the container keeps every capability, opens "
+			"every device, writes /proc/sys and /sys and calls every system call: its "
+			"root is root of the machine\n",
+			prog);
+	else if (opts.privileged && (step->options & BYOC_OPT_DEVICE))
 		fprintf(stderr,
 			"%s: warning: --privileged: the container keeps every capability, opens "
 			"every device and writes /proc/sys and /sys: its root is root of the "

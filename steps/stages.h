@@ -12,6 +12,11 @@ extern const struct byoc_stage byoc_stage_net;	   /* 06-netns-veth */
 extern const struct byoc_stage byoc_stage_caps;	   /* 07-capabilities */
 extern const struct byoc_stage byoc_stage_devices; /* 08-devices-and-proc */
 extern const struct byoc_stage byoc_stage_proc;	   /* 08-devices-and-proc */
+extern const struct byoc_stage byoc_stage_seccomp; /* 09-seccomp */
+
+/* 07-capabilities: the capabilities the container keeps, bit N for
+ * capability N (09-seccomp allows the calls of those it keeps). */
+uint64_t byoc_caps_wanted(const struct byoc_options *o);
 
 /* 08-devices-and-proc: write the cgroup v2 device program that allows
  * exactly `rules` (n of them) into `p`; the suite's probe also runs it. */
@@ -51,3 +56,4 @@ int byoc_devices_program(const struct byoc_dev_rule *rules, size_t n, struct byo
 #define BYOC_OPTS_06 (BYOC_OPTS_05 | BYOC_OPT_NET | BYOC_OPT_SUBNET)
 #define BYOC_OPTS_07 (BYOC_OPTS_06 | BYOC_OPT_CAP_ADD | BYOC_OPT_CAP_DROP | BYOC_OPT_PRIVILEGED)
 #define BYOC_OPTS_08 (BYOC_OPTS_07 | BYOC_OPT_DEVICE)
+#define BYOC_OPTS_09 (BYOC_OPTS_08 | BYOC_OPT_SECURITY_OPT)

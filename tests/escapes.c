@@ -29,8 +29,9 @@
 #endif
 
 #define HINT_TABLE                                                                                 \
-	"README.md, \"Escapes tried\"; steps/08-devices-and-proc/README.md, and the stage that "   \
-	"closes the door: solutions/08-devices-and-proc/"
+	"README.md, \"Escapes tried\"; steps/08-devices-and-proc/README.md and "                   \
+	"steps/09-seccomp/README.md, and the stage that closes the door: "                         \
+	"solutions/08-devices-and-proc/ or solutions/09-seccomp/"
 
 #define HINT_STATE                                                                                 \
 	"lib/state.c (the state root and its clean-up) and lib/overlay.c (--keep's shelf); "       \
@@ -38,7 +39,7 @@
 
 /* One row of the table. */
 struct row {
-	char door[96], probe[256], held[128], opener[32], open[128];
+	char door[96], probe[256], held[128], opener[64], open[128];
 };
 
 /* The text between the first pair of backquotes in `cell`, or the cell
@@ -150,12 +151,15 @@ static void expand(const char *probe, const char *disk, char *out, size_t len)
 	free(copy);
 }
 
-/* Run door with `dargs` (its subcommand and arguments, NULL-terminated)
- * where `where` says: "" (the default container), "--privileged", "step 07"
- * or "outside". Returns its line, as the table words it. */
-static char *run_door(const char *const *dargs, const char *where)
+/* Run the probe `prog` (door or sysprobe) with `dargs` (its subcommand and
+ * arguments, NULL-terminated) where `where` says: "" (the default
+ * container), options such as "--privileged" or "--security-opt
+ * seccomp=unconfined", "step 07" or "outside". Returns its line, as the
+ * table words it. */
+static char *run_door(const char *prog, const char *const *dargs, const char *where)
 {
-	char *step07 = NULL, *dir = strdup(h_bin), *door = h_printf("%s/bin/door", h_rootfs);
+	char *step07 = NULL, *dir = strdup(h_bin), *door = h_printf("%s/bin/%s", h_rootfs, prog);
+	char *inside = h_printf("/bin/%s", prog), *opts = strdup(where), *save = NULL;
 	const char *argv[40];
 	size_t n = 0;
 	bool kill0 = strcmp(dargs[0], "kill0") == 0, tty = strcmp(dargs[0], "tiocsti") == 0;
@@ -174,14 +178,16 @@ static char *run_door(const char *const *dargs, const char *where)
 		}
 		argv[n++] = "--rootfs";
 		argv[n++] = h_rootfs;
-		if (strcmp(where, "--privileged") == 0)
-			argv[n++] = "--privileged";
+		if (strncmp(where, "--", 2) == 0)
+			for (char *w = strtok_r(opts, " ", &save); w && n < 20;
+			     w = strtok_r(NULL, " ", &save))
+				argv[n++] = w;
 		if (kill0)
 			argv[n++] = "-v";
 		argv[n++] = "--net";
 		argv[n++] = "none";
 		argv[n++] = "--";
-		argv[n++] = "/bin/door";
+		argv[n++] = inside;
 	}
 	for (; *dargs && n < 39; dargs++)
 		argv[n++] = *dargs;
@@ -223,21 +229,24 @@ static char *run_door(const char *const *dargs, const char *where)
 	free(step07);
 	free(dir);
 	free(door);
+	free(inside);
+	free(opts);
 	return line;
 }
 
-/* The same for a probe as the table words it, "door openw PATH". */
+/* The same for a probe as the table words it, "door openw PATH" or
+ * "sysprobe call keyctl". */
 static char *run_probe(const char *probe, const char *where)
 {
 	char *words = strdup(probe), *save = NULL, *line;
-	const char *dargs[32];
+	const char *dargs[32], *prog;
 	size_t n = 0;
 
-	strtok_r(words, " ", &save); /* "door" */
+	prog = strtok_r(words, " ", &save); /* "door" or "sysprobe" */
 	for (char *w = strtok_r(NULL, " ", &save); w && n < 31; w = strtok_r(NULL, " ", &save))
 		dargs[n++] = w;
 	dargs[n] = NULL;
-	line = run_door(dargs, where);
+	line = run_door(prog, dargs, where);
 	free(words);
 	return line;
 }
@@ -304,8 +313,8 @@ static void real_write(const char *door, const char *path)
 		const char *value = real_writes[i].value;
 		const char *dargs[] = { "write", path, value, NULL };
 		char *saved = real_writes[i].has_value ? read_knob(path) : strdup("");
-		char *held = run_door(dargs, ""), *after_held = read_knob(path);
-		char *open = run_door(dargs, "--privileged"), *after_open = read_knob(path);
+		char *held = run_door("door", dargs, ""), *after_held = read_knob(path);
+		char *open = run_door("door", dargs, "--privileged"), *after_open = read_knob(path);
 		if (real_writes[i].has_value)
 			write_knob(path, saved);
 		char *restored = real_writes[i].has_value ? read_knob(path) : strdup("");
@@ -421,6 +430,21 @@ DOOR_TEST(test_escape_kill_group, "kill(0) to the caller's group")
 DOOR_TEST(test_escape_session_keyring, "the session keyring")
 DOOR_TEST(test_escape_other_proc, "another process's /proc")
 DOOR_TEST(test_escape_proc_pid_root, "a process's root, /proc/PID/root")
+DOOR_TEST(test_escape_seccomp_keyctl, "keyctl")
+DOOR_TEST(test_escape_seccomp_add_key, "add_key")
+DOOR_TEST(test_escape_seccomp_bpf, "bpf")
+DOOR_TEST(test_escape_seccomp_perf_event_open, "perf_event_open")
+DOOR_TEST(test_escape_seccomp_userfaultfd, "userfaultfd")
+DOOR_TEST(test_escape_seccomp_io_uring_setup, "io_uring_setup")
+DOOR_TEST(test_escape_seccomp_userns_mount, "unshare(CLONE_NEWUSER) and mount")
+DOOR_TEST(test_escape_seccomp_open_by_handle_at, "open_by_handle_at")
+DOOR_TEST(test_escape_seccomp_kexec_load, "kexec_load")
+DOOR_TEST(test_escape_seccomp_init_module, "init_module")
+DOOR_TEST(test_escape_seccomp_clock_settime, "clock_settime")
+DOOR_TEST(test_escape_seccomp_swapon, "swapon")
+DOOR_TEST(test_escape_seccomp_reboot, "reboot")
+DOOR_TEST(test_escape_seccomp_ia32, "keyctl through int 0x80")
+DOOR_TEST(test_escape_seccomp_x32, "keyctl as an x32 call")
 
 /* Every row of the table has its test above: a door added to the README
  * without one is not tried. */
@@ -446,6 +470,21 @@ static const char *const tested[] = {
 	"the session keyring",
 	"another process's /proc",
 	"a process's root, /proc/PID/root",
+	"keyctl",
+	"add_key",
+	"bpf",
+	"perf_event_open",
+	"userfaultfd",
+	"io_uring_setup",
+	"unshare(CLONE_NEWUSER) and mount",
+	"open_by_handle_at",
+	"kexec_load",
+	"init_module",
+	"clock_settime",
+	"swapon",
+	"reboot",
+	"keyctl through int 0x80",
+	"keyctl as an x32 call",
 };
 
 START_TEST(test_escape_every_row_is_tried)
@@ -694,6 +733,21 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_escape_session_keyring, 1, HINT_TABLE);
 	h_add(s, test_escape_other_proc, 1, HINT_TABLE);
 	h_add(s, test_escape_proc_pid_root, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_keyctl, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_add_key, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_bpf, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_perf_event_open, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_userfaultfd, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_io_uring_setup, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_userns_mount, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_open_by_handle_at, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_kexec_load, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_init_module, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_clock_settime, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_swapon, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_reboot, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_ia32, 1, HINT_TABLE);
+	h_add(s, test_escape_seccomp_x32, 1, HINT_TABLE);
 	h_add(s, test_escape_image_links_stay_inside, 1, HINT_TABLE);
 	h_add(s, test_escape_kept_layer_behind_0700, 1, HINT_STATE);
 	h_add(s, test_escape_state_dir_of_others_refused, 1, HINT_STATE);

@@ -25,6 +25,7 @@
 #include "error.h"
 #include "options.h"
 #include "parse.h"
+#include "seccomp_cache.h"
 #include "seccomp_profile.h"
 #include "state.h"
 
@@ -1606,6 +1607,58 @@ START_TEST(test_seccomp_profile_unknown_syscall_skipped)
 }
 END_TEST
 
+/* The filter cache: what it keeps it gives back; a file or a directory
+ * that another user owns or others can write is never loaded; and the key
+ * changes with what the filter depends on. */
+START_TEST(test_seccomp_cache_trusts_only_its_own)
+{
+	char root[] = "/tmp/byoc-unit-cache-XXXXXX", path[256], file[64];
+	struct sock_filter insns[3] = { { 0x06, 0, 0, 0x7fff0000 } };
+	struct sock_fprog put = { 3, insns }, got = { 0, NULL };
+	struct byoc_options o = { 0 };
+	struct byoc_error err = { 0 };
+	uint64_t key, other;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(chmod(root, 0755), 0);
+	ck_assert_int_eq(byoc_seccomp_cache_key(&o, 0x1234, &key), 0);
+	ck_assert_int_eq(byoc_seccomp_cache_key(&o, 0x1235, &other), 0);
+	ck_assert_msg(key != other, "expected another key for another set of capabilities");
+	o.seccomp = BYOC_SECCOMP_UNCONFINED;
+	ck_assert_int_eq(byoc_seccomp_cache_key(&o, 0x1234, &other), 0);
+	ck_assert_msg(key != other, "expected another key for another --security-opt");
+	o.seccomp = BYOC_SECCOMP_PROFILE;
+	o.seccomp_profile = "/nonexistent/profile.json";
+	ck_assert_int_eq(byoc_seccomp_cache_key(&o, 0x1234, &other), 1);
+
+	ck_assert_int_eq(byoc_seccomp_cache_get(root, key, &got, &err), 0);
+	ck_assert_int_eq(byoc_seccomp_cache_put(root, key, &put, &err), 0);
+	ck_assert_int_eq(byoc_seccomp_cache_get(root, key, &got, &err), 1);
+	ck_assert_msg(got.len == 3 && memcmp(got.filter, insns, sizeof(insns)) == 0,
+		      "expected the filter back as it was kept");
+	free(got.filter);
+
+	snprintf(file, sizeof(file), "%016llx", (unsigned long long)key);
+	snprintf(path, sizeof(path), "%s/.cache/seccomp/%s", root, file);
+	ck_assert_int_eq(chmod(path, 0620), 0);
+	ck_assert_msg(byoc_seccomp_cache_get(root, key, &got, &err) == 0 && access(path, F_OK) < 0,
+		      "expected a filter that others can write to be removed, not loaded");
+	ck_assert_int_eq(byoc_seccomp_cache_put(root, key, &put, &err), 0);
+	ck_assert_int_eq(chown(path, 65534, 65534), 0);
+	ck_assert_msg(byoc_seccomp_cache_get(root, key, &got, &err) == 0 && access(path, F_OK) < 0,
+		      "expected a filter of another user to be removed, not loaded");
+	ck_assert_int_eq(byoc_seccomp_cache_put(root, key, &put, &err), 0);
+	snprintf(path, sizeof(path), "%s/.cache", root);
+	ck_assert_int_eq(chmod(path, 0777), 0);
+	ck_assert_msg(byoc_seccomp_cache_get(root, key, &got, &err) < 0 &&
+			      strstr(err.msg, "writable by others"),
+		      "expected a cache directory that others can write to be refused; saw \"%s\"",
+		      err.msg);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 START_TEST(test_seccomp_profile_min_kernel)
 {
 	struct byoc_error err = { 0 };
@@ -1704,6 +1757,7 @@ int main(void)
 	tcase_add_test(tc, test_seccomp_profile_repeated_index_makes_two_rules);
 	tcase_add_test(tc, test_seccomp_profile_unknown_syscall_skipped);
 	tcase_add_test(tc, test_seccomp_profile_min_kernel);
+	tcase_add_test(tc, test_seccomp_cache_trusts_only_its_own);
 	tcase_add_test(tc, test_seccomp_profile_archmap_adds_subarches);
 	suite_add_tcase(s, tc);
 

@@ -30,6 +30,11 @@ suite() { echo "build/tests/suite-${1//-/_}"; }
 rootfs=$PWD/build/rootfs
 
 prove "the rootfs builds" make --no-print-directory -s _rootfs
+# Step 09's suite runs a Debian's programs and loads Docker's own profile; here
+# their absence is a failure, not a note.
+prove "step 09's fixtures: a minimal Debian (debootstrap), Docker's default.json" \
+	make --no-print-directory -s _check-fixtures
+export BYOC_FIXTURES_REQUIRED=1
 prove "the leak snapshot tool builds" make --no-print-directory -s build/tests/leak-snapshot
 before=$(build/tests/leak-snapshot 2>/dev/null)
 

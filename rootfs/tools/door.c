@@ -26,6 +26,8 @@
  *                                   writing and never written
  *   door mount DIR                  mount a 64 KiB tmpfs on DIR, unmount it
  *   door unshare-mount              a new mount namespace, a tmpfs on /tmp
+ *   door userns-mount               a new user and mount namespace, a tmpfs
+ *                                   on /tmp
  *   door cgroup-v1 DIR              mount a named cgroup v1 hierarchy on DIR,
  *                                   open its release_agent for writing
  *   door shocker PATH               open PATH again by its file handle
@@ -60,36 +62,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-enum { OPEN = 0, HELD = 1, ERROR = 2, USAGE = -1 };
-
-/* The one line of output, and the exit status that goes with it. */
-__attribute__((format(printf, 2, 3))) static int report(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	return status;
-}
-
-/* "EPERM" for EPERM; strerrorname_np() is glibc 2.32's, see strerror(3). */
-static const char *errno_name(int err)
-{
-	static char buf[16];
-	const char *name = NULL;
-
-#ifdef __GLIBC_PREREQ
-#if __GLIBC_PREREQ(2, 32)
-	name = strerrorname_np(err);
-#endif
-#endif
-	if (name)
-		return name;
-	snprintf(buf, sizeof(buf), "E%d", err);
-	return buf;
-}
+#include "probe.h"
 
 /* Errors that mean the probe could not even ask: the path is not there, the
  * file descriptor is not open, an argument the kernel cannot parse. Any other
@@ -447,6 +420,21 @@ static int try_unshare_mount(char **args)
 	return tmpfs_door("/tmp");
 }
 
+/* door userns-mount: a user namespace of the probe's own, in which it holds
+ * every capability (user_namespaces(7)), with a mount namespace that it owns,
+ * then the tmpfs door. No capability is needed, so only a seccomp filter
+ * stops it; the kernel code it reaches as "root" is where bugs were found
+ * (CVE-2022-0185 in fsconfig, CVE-2023-32233 in nf_tables). */
+static int try_userns_mount(char **args)
+{
+	(void)args;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return refused("unshare");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return refused("mount");
+	return tmpfs_door("/tmp");
+}
+
 /* door cgroup-v1 DIR: a new, named cgroup v1 hierarchy with no controller.
  * Its root holds release_agent, the program the kernel runs as root of the
  * machine when a cgroup empties (cgroups(7)): the CVE-2022-0492 escape. Since
@@ -611,6 +599,8 @@ static const struct door {
 	{ "mount", 1, try_mount, "mount DIR                   mount a tmpfs on DIR, unmount it" },
 	{ "unshare-mount", 0, try_unshare_mount,
 	  "unshare-mount               a new mount namespace, a tmpfs on /tmp" },
+	{ "userns-mount", 0, try_userns_mount,
+	  "userns-mount                a user and a mount namespace, a tmpfs on /tmp" },
 	{ "cgroup-v1", 1, try_cgroup_v1,
 	  "cgroup-v1 DIR               mount cgroup v1 on DIR, open release_agent" },
 	{ "shocker", 1, try_shocker, "shocker PATH                open PATH by its file handle" },

@@ -8,6 +8,7 @@
 
 #include "container.h"
 #include "log.h"
+#include "stages.h"
 
 /* Docker's default set, as its documentation lists it; see capabilities(7)
  * for what each allows. */
@@ -51,6 +52,13 @@ static uint64_t caps_wanted(const struct byoc_options *o)
 	keep = (keep & ~o->cap_drop) | o->cap_add;
 	/* END SOLUTION */
 	return keep;
+}
+
+/* The same set for step 09's filter, which allows the calls of the
+ * capabilities a container keeps (steps/stages.h). */
+uint64_t byoc_caps_wanted(const struct byoc_options *o)
+{
+	return caps_wanted(o);
 }
 
 /* The capabilities this process holds (its permitted set): a runtime that

@@ -19,12 +19,12 @@
 /* In the steps' order, as step 08 has them: 03's pivot_root supersedes 01's
  * chroot and pivots into 05's overlay, so the overlay comes first; 08's
  * devices and proc stages mount over 03's /proc and /sys; the caps stage
- * comes last, after the stages that mount, pivot and configure the network
- * with the capabilities it drops. */
+ * comes after the stages that mount, pivot and configure the network with the
+ * capabilities it drops; 09's seccomp filter comes last of all. */
 static const struct byoc_stage *const stages[] = {
-	&byoc_stage_chroot,  &byoc_stage_pidns,	  &byoc_stage_overlay,
-	&byoc_stage_mount,   &byoc_stage_cgroups, &byoc_stage_net,
-	&byoc_stage_devices, &byoc_stage_proc,	  &byoc_stage_caps,
+	&byoc_stage_chroot,  &byoc_stage_pidns,	  &byoc_stage_overlay, &byoc_stage_mount,
+	&byoc_stage_cgroups, &byoc_stage_net,	  &byoc_stage_devices, &byoc_stage_proc,
+	&byoc_stage_caps,    &byoc_stage_seccomp,
 };
 
 /* Every namespace the steps teach, each from IMPL's own stage. */
@@ -39,7 +39,7 @@ static const struct byoc_step run = {
 	.prog = "byoc run",
 	.summary = "Run COMMAND (default: /bin/sh) in the full container: the stages of every "
 		   "step,\nbuilt from " BYOC_IMPL "/.",
-	.options = BYOC_OPTS_08 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
+	.options = BYOC_OPTS_09 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
 	.stages = stages,
 	.n_stages = sizeof(stages) / sizeof(stages[0]),
 	.needs = needs,

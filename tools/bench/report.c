@@ -349,7 +349,10 @@ static void table_row(struct bench *b, struct bench_variant *v, FILE *out)
 	if (!v->pair[0])
 		snprintf(x, sizeof(x), "floor");
 	else
-		snprintf(x, sizeof(x), "%.2f%s", r, strcmp(v->pair, "floor") ? "†" : "");
+		snprintf(x, sizeof(x), "%.2f%s", r,
+			 !strcmp(v->pair, "floor")	 ? ""
+			 : !strncmp(v->pair, "floor", 5) ? "†"
+							 : "‡");
 	if (v->cold && v->cold_runs.n)
 		snprintf(cold, sizeof(cold), "%.2f", bench_median(&v->cold_runs, BENCH_WALL));
 	else
@@ -380,8 +383,23 @@ void bench_print_table(struct bench *b, FILE *out)
 	for (size_t i = 0; i < b->n; i++)
 		table_row(b, &b->v[i], out);
 	fputs("\nx floor: the warm median over the floor's, timed alternately with it; † the floor "
-	      "with --net none, the same empty network namespace.\n",
+	      "with --net none, the same empty network namespace; ‡ over the variant it alternated "
+	      "with, below.\n",
 	      out);
+	/* A variant paired with another runtime variant measures one option's
+	 * cost: the two medians side by side, and their difference. */
+	for (size_t i = 0; i < b->n; i++) {
+		struct bench_variant *v = &b->v[i];
+		if (!v->pair[0] || !strncmp(v->pair, "floor", 5) || !v->warm.n || !v->pair_warm.n)
+			continue;
+		double mine = bench_median(&v->warm, BENCH_WALL);
+		double theirs = bench_median(&v->pair_warm, BENCH_WALL);
+		fprintf(out,
+			"‡ %s beside %s, run by run: warm medians %.2f and %.2f ms, %s costs "
+			"%+.2f ms (CPU %.2f and %.2f ms)\n",
+			v->name, v->pair, mine, theirs, v->pair, theirs - mine,
+			bench_median(&v->warm, BENCH_CPU), bench_median(&v->pair_warm, BENCH_CPU));
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		struct bench_variant *v = &b->v[i];
 		size_t failed = v->warm.failed + v->cold_runs.failed + v->tput_failed;
