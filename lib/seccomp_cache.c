@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <seccomp.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -48,11 +50,17 @@ int byoc_seccomp_cache_key(const struct byoc_options *o, uint64_t caps, uint64_t
 {
 	static const char version[] = "byoc seccomp cache 1";
 	uint64_t h = fnv1a(0xcbf29ce484222325ULL, version, sizeof(version));
+	const struct scmp_version *lib = seccomp_version();
+	struct utsname u;
 	struct stat st;
 
-	if (stat("/proc/self/exe", &st) < 0)
+	if (stat("/proc/self/exe", &st) < 0 || uname(&u) < 0)
 		return 1;
 	h = hash_file(h, &st);
+	/* The kernel (a profile's minKernel) and the library (the calls it
+	 * knows) make the same options another filter. */
+	h = fnv1a(h, u.release, strlen(u.release));
+	h = fnv1a(h, lib, sizeof(*lib));
 	h = fnv1a(h, &caps, sizeof(caps));
 	h = fnv1a(h, &o->seccomp, sizeof(o->seccomp));
 	if (o->seccomp == BYOC_SECCOMP_PROFILE) {
@@ -95,11 +103,30 @@ static int cache_dir(const char *root, bool create, struct byoc_error *err)
 	return byoc_steal_fd(&fd);
 }
 
+int byoc_seccomp_bpf_read(int fd, struct sock_fprog *prog)
+{
+	_cleanup_free_ struct sock_filter *insns = NULL;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size == 0 || st.st_size % sizeof(*insns) ||
+	    st.st_size / sizeof(*insns) > BPF_MAXINSNS)
+		return -EINVAL;
+	insns = malloc(st.st_size);
+	if (!insns)
+		return -ENOMEM;
+	if (pread(fd, insns, st.st_size, 0) != st.st_size)
+		return errno ? -errno : -EIO;
+	prog->len = st.st_size / sizeof(*insns);
+	prog->filter = byoc_steal_ptr(&insns);
+	return 0;
+}
+
 int byoc_seccomp_cache_get(const char *root, uint64_t key, struct sock_fprog *prog,
 			   struct byoc_error *err)
 {
 	_cleanup_close_ int dir = cache_dir(root, false, err), fd = -1;
-	_cleanup_free_ struct sock_filter *insns = NULL;
 	char name[32];
 	struct stat st;
 
@@ -111,17 +138,12 @@ int byoc_seccomp_cache_get(const char *root, uint64_t key, struct sock_fprog *pr
 	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size == 0 || st.st_size % sizeof(*insns) ||
-	    st.st_size / sizeof(*insns) > BPF_MAXINSNS) {
-		unlinkat(dir, name, 0); /* not one this runtime wrote: make it anew */
+	/* Not one this runtime wrote: make it anew. */
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    byoc_seccomp_bpf_read(fd, prog) < 0) {
+		unlinkat(dir, name, 0);
 		return 0;
 	}
-	insns = malloc(st.st_size);
-	if (!insns || read(fd, insns, st.st_size) != st.st_size)
-		return 0;
-	prog->len = st.st_size / sizeof(*insns);
-	prog->filter = byoc_steal_ptr(&insns);
 	return 1;
 }
 

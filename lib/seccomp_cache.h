@@ -11,11 +11,16 @@
 #include "options.h"
 
 /* What the filter depends on: this runtime's binary (a rebuilt one makes its
- * own), the capabilities kept, the option that chose the filter, and for
- * seccomp=FILE that file as it is now. Returns 0 with *key set, or 1 when
+ * own), the kernel and libseccomp, the capabilities kept, the option that
+ * chose the filter, and for seccomp=FILE that file as it is now. Returns 0 with *key set, or 1 when
  * there is no key (the binary or the profile cannot be seen: the filter is
  * made, and a missing profile reported, as without a cache). */
 int byoc_seccomp_cache_key(const struct byoc_options *o, uint64_t caps, uint64_t *key);
+
+/* A whole file of BPF instructions, read from the start of `fd`: 0 with
+ * *prog filled (the caller frees prog->filter), -EINVAL when it is no such
+ * file (empty, not whole instructions, over BPF_MAXINSNS), or -errno. */
+int byoc_seccomp_bpf_read(int fd, struct sock_fprog *prog);
 
 /* The filter of `key` from the cache of the state root `root`: 1 with
  * *prog filled (the caller frees prog->filter), 0 when there is none

@@ -11,7 +11,6 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -124,8 +123,7 @@ static int allow_by_argument(scmp_filter_ctx ctx, uint64_t caps, struct byoc_err
 static int filter_export(scmp_filter_ctx ctx, struct sock_fprog *prog, struct byoc_error *err)
 {
 	_cleanup_close_ int fd = memfd_create("byoc-seccomp", MFD_CLOEXEC);
-	_cleanup_free_ struct sock_filter *insns = NULL;
-	struct stat st;
+	int r;
 
 	if (fd < 0)
 		return byoc_error_sys(err, errno, "memfd_create(byoc-seccomp)");
@@ -137,23 +135,12 @@ static int filter_export(scmp_filter_ctx ctx, struct sock_fprog *prog, struct by
 		return -1;
 	if (BYOC_SCMP(err, seccomp_export_bpf(ctx, fd), "seccomp_export_bpf") < 0)
 		return -1;
-	if (BYOC_SYS(err, fstat(fd, &st), "fstat(byoc-seccomp)") < 0)
-		return -1;
-	if (st.st_size == 0 || st.st_size % sizeof(*insns) ||
-	    st.st_size / sizeof(*insns) > BPF_MAXINSNS)
-		return byoc_error_set(
-			err, BYOC_EXIT_RUNTIME,
-			"seccomp: the filter has %lld bytes, not 1 to %d instructions",
-			(long long)st.st_size, BPF_MAXINSNS);
-	insns = malloc(st.st_size);
-	if (!insns)
-		return byoc_error_sys(err, ENOMEM, "seccomp: the filter's %lld bytes",
-				      (long long)st.st_size);
-	if (pread(fd, insns, st.st_size, 0) != st.st_size)
-		return byoc_error_sys(err, errno ? errno : EIO, "pread(byoc-seccomp)");
-	prog->len = st.st_size / sizeof(*insns);
-	prog->filter = byoc_steal_ptr(&insns);
-	return 0;
+	r = byoc_seccomp_bpf_read(fd, prog);
+	if (r == -EINVAL)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "seccomp: the filter is not 1 to %d whole BPF instructions",
+				      BPF_MAXINSNS);
+	return r < 0 ? byoc_error_sys(err, -r, "seccomp: reading the filter back") : 0;
 }
 
 /* Docker's default, or a profile's, as BPF into c->seccomp; the skeleton

@@ -31,6 +31,7 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -125,12 +126,35 @@ static long int80(long nr, long a, long b, long c)
 }
 #endif
 
-/* In a child, so that a filter that kills kills the child: 0 when the
- * filters let the call through, else the errno they gave (-1 if the call
- * ran, which only a tracer attached to the probe makes possible). */
+/* Whether a tracer is attached (TracerPid in /proc/self/status, see
+ * proc(5)): SECCOMP_RET_TRACE would then hand the call to it, and the call
+ * would run. */
+static bool traced(void)
+{
+	char line[128];
+	bool yes = true; /* unknown counts as traced */
+	FILE *f = fopen("/proc/self/status", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "TracerPid:", 10) == 0)
+			yes = strtol(line + 10, NULL, 10) != 0;
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+/* In a child, so that a filter that kills kills the child. Reports "open"
+ * when the filters let the call through (the probe's own filter stopped
+ * it), "held" with the errno they gave. */
 static int ask(const struct call *c, enum abi abi, const long *a)
 {
 	long ret;
+
+	if (traced())
+		return report(ERROR,
+			      "error %s: a tracer is attached (or /proc is missing), and "
+			      "the call would run: ask without one",
+			      c->name);
 
 #ifdef __x86_64__
 	if (abi == ABI_IA32) {
