@@ -44,6 +44,13 @@ static void fill_stage(struct byoc_error *err, const char *stage)
 	snprintf(err->stage, sizeof(err->stage), "%s", stage);
 }
 
+/* A rootless runtime runs only the child's side of a stage that changes the
+ * machine (see .root_only). */
+static bool host_hooks_skipped(const struct byoc_stage *s)
+{
+	return s->root_only && geteuid() != 0;
+}
+
 /* Run one hook. A hook that fails without a message is reported as such,
  * with what to do about it, rather than as an empty line. */
 static int run_hook(int (*hook)(struct byoc_container *, struct byoc_error *),
@@ -383,7 +390,7 @@ static _Noreturn void child_main(struct byoc_container *c, const struct byoc_sta
 	for (size_t i = 0; i < n; i++) {
 		/* An overlapping after_clone() says it is done with a byte. */
 		if (stages[i]->after_clone && stages[i]->after_clone_overlaps &&
-		    (read(c->sync_fd, &go, 1) != 1 || go != ready_byte))
+		    !host_hooks_skipped(stages[i]) && (read(c->sync_fd, &go, 1) != 1 || go != ready_byte))
 			_exit(BYOC_EXIT_RUNTIME);
 		if (!stages[i]->child_setup)
 			continue;
@@ -549,9 +556,28 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	if (!list)
 		return byoc_error_sys(err, ENOMEM, "calloc");
 	count = byoc_stages_resolve(stages, n, list);
+	/* Stages that this container goes without (step 10's userns stage
+	 * without --userns). */
+	size_t kept = 0, n_needs = 0, n_dropped = 0;
+	const char *dropped[8];
+	for (size_t i = 0; i < count; i++)
+		if (!list[i]->wanted || list[i]->wanted(c->opts))
+			list[kept++] = list[i];
+		else if (n_dropped < sizeof(dropped) / sizeof(dropped[0]))
+			dropped[n_dropped++] = list[i]->name;
+	count = kept;
+	/* ... and what such a stage would need. */
+	struct byoc_ns_need needs[16];
+	for (size_t i = 0; i < c->n_needs && n_needs < sizeof(needs) / sizeof(needs[0]); i++) {
+		bool gone = false;
+		for (size_t j = 0; j < n_dropped; j++)
+			gone = gone || strcmp(c->needs[i].stage, dropped[j]) == 0;
+		if (!gone)
+			needs[n_needs++] = c->needs[i];
+	}
 	/* Before anything is created: a missing namespace means the stages
 	 * would act on the machine itself. */
-	if (byoc_stages_check(list, count, c->needs, c->n_needs, err) < 0)
+	if (byoc_stages_check(list, count, needs, n_needs, err) < 0)
 		return -EINVAL;
 	for (size_t i = 0; i < count; i++)
 		flags |= list[i]->clone_flags;
@@ -574,7 +600,7 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 
 	for (; started < count; started++) {
 		const struct byoc_stage *s = list[started];
-		if (!s->prepare)
+		if (!s->prepare || host_hooks_skipped(s))
 			continue;
 		r = run_hook(s->prepare, c, s, "prepare", err);
 		if (r < 0) {
@@ -616,7 +642,8 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage *const 
 	 * those it may overlap, each followed by its ready byte. */
 	for (int overlapping = 0; overlapping < 2; overlapping++) {
 		for (size_t i = 0; i < count; i++) {
-			if (!list[i]->after_clone || list[i]->after_clone_overlaps != overlapping)
+			if (!list[i]->after_clone || list[i]->after_clone_overlaps != overlapping ||
+			    host_hooks_skipped(list[i]))
 				continue;
 			r = run_hook(list[i]->after_clone, c, list[i], "after_clone", err);
 			if (r < 0) {
@@ -655,7 +682,7 @@ out:
 	}
 	/* Cleanup runs in reverse order on every path, success or failure. */
 	while (started-- > 0) {
-		if (list[started]->cleanup) {
+		if (list[started]->cleanup && !host_hooks_skipped(list[started])) {
 			byoc_log("stage %s: cleanup", list[started]->name);
 			list[started]->cleanup(c);
 		}

@@ -2,13 +2,23 @@
  * stage: a set of namespaces to clone with and hooks that run at fixed points.
  *
  *   parent                                   child
+ *     state directory, its lock
  *     prepare()        (in order)
  *     clone(flags of all stages)  ───────▶     wait for "go"
- *     after_clone()    (in order)
- *     send "go"        ───────────────────▶    child_setup()  (in order)
+ *     after_clone()    (in order; step 10's
+ *                       writes the ID maps)
+ *     send "go"        ───────────────────▶    child_setup()  (in order; step
+ *                                              10's first: root of its namespace)
+ *     after_clone() of overlapping stages,
+ *       a "ready" byte after each ─────────▶   (waits for it before that
+ *                                              stage's child_setup())
  *                                              execve(command)
  *     wait, forwarding signals
  *     cleanup()        (reverse order, always)
+ *
+ * Stages that a container goes without (.wanted) are left out before
+ * anything runs; a rootless runtime runs only the child_setup() of a stage
+ * that needs root (.root_only).
  *
  * A failure in the child before execve travels back to the parent over the
  * sync socket, with the stage's name, and the parent reports it. */
@@ -26,6 +36,7 @@
 #include "options.h"
 #include "overlay.h"
 #include "state.h"
+#include "userns.h"
 
 /* A namespace that a step's container must have, declared by the step's
  * driver: which stage must ask clone() for it, in which file, and the lesson
@@ -66,6 +77,12 @@ struct byoc_container {
 	/* 09-seccomp: the filter as BPF, made in prepare() for the child to
 	 * load last; .len 0 when the container has none. */
 	struct sock_fprog seccomp;
+	/* 10-userns: the maps and the image's owner; and in the child, how
+	 * the mount stage makes a device node where mknod(2) is refused (a
+	 * user namespace): NULL to call mknod(2). */
+	struct byoc_userns userns;
+	int (*make_dev)(struct byoc_container *c, const char *path, dev_t rdev,
+			struct byoc_error *err);
 };
 
 struct byoc_stage {
@@ -87,6 +104,14 @@ struct byoc_stage {
 	 * after_clone() only before this stage's own child_setup() (step 06
 	 * makes the veth pair while the child mounts). */
 	bool after_clone_overlaps;
+	/* true: prepare(), after_clone() and cleanup() change the machine
+	 * (cgroups) and need root; a rootless runtime (step 10) runs only the
+	 * stage's child_setup(), after the userns stage refused the options
+	 * that would need the rest. */
+	bool root_only;
+	/* NULL, or whether the container has this stage at all (step 10's:
+	 * only with --userns, or rootless). */
+	bool (*wanted)(const struct byoc_options *o);
 };
 
 /* Drop the stages that a later stage in the list supersedes. `out` must hold

@@ -55,6 +55,11 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
+const struct byoc_std_dev byoc_std_devs[BYOC_STD_DEVS] = {
+	{ "/dev/null", 1, 3 },	 { "/dev/zero", 1, 5 },	   { "/dev/full", 1, 7 },
+	{ "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+};
+
 /* The verifier's log ends with the reason on its last non-empty line. */
 static const char *last_line(char *log)
 {

@@ -14,6 +14,16 @@
 #include "error.h"
 #include "options.h"
 
+/* The nodes every container's /dev has, as docker gives them (step 03 makes
+ * them; step 10 binds the machine's). See Documentation/admin-guide/devices.txt
+ * in the kernel for the numbers. */
+struct byoc_std_dev {
+	const char *path;
+	unsigned major, minor;
+};
+#define BYOC_STD_DEVS 6
+extern const struct byoc_std_dev byoc_std_devs[BYOC_STD_DEVS];
+
 /* The kernel's own numbers (BPF_DEVCG_DEV_*, BPF_DEVCG_ACC_*): the BPF
  * program compares them as they are. */
 enum byoc_dev_type {

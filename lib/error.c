@@ -51,6 +51,20 @@ static const struct {
 	  "overlayfs refuses layers that overlap: no --layer may contain another layer or the "
 	  "rootfs" },
 	{ "mknod", EEXIST, "the device node already exists: /dev should be a fresh tmpfs" },
+	{ "setresuid", EINVAL,
+	  "0 has no ID outside in this user namespace: the userns stage's after_clone() must "
+	  "write uid_map first (steps/10-userns/README.md)" },
+	{ "setresgid", EINVAL,
+	  "0 has no ID outside in this user namespace: the userns stage's after_clone() must "
+	  "write gid_map first (steps/10-userns/README.md)" },
+	{ "setgroups", EPERM,
+	  "setgroups is denied in this user namespace (a normal user's map): skip it when "
+	  "u->deny_setgroups is set" },
+	{ "mount(overlay", EACCES,
+	  "root inside a user namespace cannot reach or write the overlay's directories: the "
+	  "child must be root of its namespace (steps/10-userns/README.md, \"Your task: root "
+	  "inside\") and own them, chowned to the ID root maps to, behind a state directory "
+	  "of mode 0711 (\"Your task: a layer root owns\")" },
 	{ "umount2", EINVAL, "not a mount point, or MNT_DETACH was not given; see umount(2)" },
 	{ "mount", EPERM,
 	  "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user namespace: run as "

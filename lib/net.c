@@ -217,6 +217,17 @@ int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st, cons
 	host_resolvers(text, sizeof(text));
 	if (write_etc(dirfd, st->dir, "resolv.conf", text, err) < 0)
 		return -1;
+	/* A normal user may not clone mounts here: its container's userns
+	 * stage clones them in the child (see byoc_net_etc_clone()). */
+	return geteuid() == 0 ? byoc_net_etc_clone(n, st->dir, err) : 0;
+}
+
+int byoc_net_etc_clone(struct byoc_net_ctx *n, const char *dir, struct byoc_error *err)
+{
+	_cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dirfd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", dir);
 	/* A bind mount's source must be in the caller's mount namespace, and
 	 * after pivot_root the state directory is in none the container can
 	 * see. So clone each file into a detached mount now, for the child to
@@ -225,8 +236,7 @@ int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st, cons
 		n->etc_fd[i] = (int)syscall(SYS_open_tree, dirfd, etc_names[i],
 					    OPEN_TREE_CLONE | O_CLOEXEC);
 		if (n->etc_fd[i] < 0)
-			return byoc_error_sys(err, errno, "open_tree(%s/%s)", st->dir,
-					      etc_names[i]);
+			return byoc_error_sys(err, errno, "open_tree(%s/%s)", dir, etc_names[i]);
 	}
 	return 0;
 }

@@ -50,6 +50,12 @@ int byoc_net_lease(struct byoc_net_ctx *n, struct byoc_state *st, uint32_t subne
 int byoc_net_etc_write(struct byoc_net_ctx *n, const struct byoc_state *st, const char *hostname,
 		       uint32_t addr, struct byoc_error *err);
 
+/* Clone the files that byoc_net_etc_write() wrote in `dir` into detached
+ * mounts, n->etc_fd, for byoc_net_etc_mount() to attach after pivot_root:
+ * in the runtime when it is root, in the child (step 10's userns stage)
+ * when it is not. */
+int byoc_net_etc_clone(struct byoc_net_ctx *n, const char *dir, struct byoc_error *err);
+
 /* In the container, after pivot_root: attach each file over the rootfs's own
  * (move_mount(2); a mount in the container's namespace, so the image is
  * never written). */

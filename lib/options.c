@@ -50,6 +50,10 @@ const struct byoc_option_spec byoc_option_table[] = {
 	  "no seccomp filter (unconfined), or the Docker-format JSON profile FILE instead of "
 	  "Docker's default",
 	  "09-seccomp" },
+	{ BYOC_OPT_USERNS, "userns", 0, NULL,
+	  "a user namespace: root inside is an unprivileged range outside (root's in "
+	  "/etc/subuid, or the lab's 2100000000-2100065535); always on without sudo",
+	  "10-userns" },
 	{ BYOC_OPT_NAME, "name", 0, "NAME",
 	  "the container's name, unique among running containers (default: its id)", "byoc" },
 	{ BYOC_OPT_ENV, "env", 'e', "KEY=VALUE",
@@ -323,6 +327,10 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 					      "or --net veth",
 					      value);
 		o->net = strcmp(value, "none") == 0 ? BYOC_NET_NONE : BYOC_NET_VETH;
+		o->net_given = true;
+		return 0;
+	case BYOC_OPT_USERNS:
+		o->userns = true;
 		return 0;
 	case BYOC_OPT_SUBNET:
 		return named(s, byoc_net_parse_subnet(value, &o->subnet, &o->subnet_prefix, err),
@@ -409,5 +417,9 @@ int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step
 		}
 	}
 	o->command = i < argc ? argv + i : default_command;
+	/* A normal user cannot make a veth on the machine (step 10): the
+	 * container it runs has lo alone unless it asks. */
+	if (geteuid() != 0 && !o->net_given)
+		o->net = BYOC_NET_NONE;
 	return 0;
 }

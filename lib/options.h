@@ -31,6 +31,7 @@ enum byoc_option_id {
 	BYOC_OPT_SUBNET = 1u << 17,
 	BYOC_OPT_DEVICE = 1u << 18,
 	BYOC_OPT_SECURITY_OPT = 1u << 19,
+	BYOC_OPT_USERNS = 1u << 23,
 	/* byoc run's own, as docker run names them. */
 	BYOC_OPT_NAME = 1u << 20,
 	BYOC_OPT_ENV = 1u << 21,
@@ -101,7 +102,11 @@ struct byoc_options {
 	 * BYOC_SECCOMP_PROFILE. --privileged loads none either. */
 	enum byoc_seccomp seccomp;
 	const char *seccomp_profile;
+	/* 10-userns: root inside maps to an unprivileged range outside. A
+	 * rootless runtime always has one. */
+	bool userns;
 	enum byoc_net net;
+	bool net_given; /* --net was given: a rootless runtime defaults to none */
 	uint32_t subnet;	/* --subnet's network address, host byte order */
 	unsigned subnet_prefix; /* its prefix length, 1..30 */
 	/* byoc run: the container's name (NULL: its id), KEY=VALUE pairs added

@@ -16,11 +16,13 @@
 #include "cleanup.h"
 #include "log.h"
 #include "net.h"
+#include "userns.h"
 
 void byoc_state_defaults(struct byoc_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->root = "/run/byoc";
+	/* A normal user's containers (rootless, step 10) keep theirs in its own. */
+	st->root = geteuid() == 0 ? "/run/byoc" : byoc_userns_state_root();
 	st->journal_fd = -1;
 }
 
@@ -71,6 +73,11 @@ static int remove_tree(int dirfd, const char *name, dev_t dev, int depth)
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		r = -errno;
 	return r;
+}
+
+int byoc_remove_tree(int dirfd, const char *name)
+{
+	return remove_tree(dirfd, name, 0, 0);
 }
 
 /* A journal line names a cgroup of this container's: byoc-<id> below

@@ -72,5 +72,9 @@ bool byoc_state_record(int dirfd, const char *journal, const char *name, char *o
  * Returns 0, or < 0 with `err` filled (status 125). */
 int byoc_state_root_trusted(int fd, const char *root, struct byoc_error *err);
 
+/* Remove `name` under `dirfd` (AT_FDCWD: a path) and all below it, never
+ * crossing into another file system. Returns 0 or -errno. */
+int byoc_remove_tree(int dirfd, const char *name);
+
 /* Remove the state directory and release the lock. Safe to call twice. */
 void byoc_state_remove(struct byoc_state *st);

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -97,9 +98,34 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 		usage(stdout, prog, step);
 		return 0;
 	}
+	if (step->userns)
+		opts.userns = true;
+	/* Before step 10 every stage changes the machine as root. */
+	if (geteuid() != 0 && !(step->options & BYOC_OPT_USERNS)) {
+		fprintf(stderr,
+			"%s: step %s needs root: run it with sudo ('sudo make step-%.2s'); a "
+			"container without sudo comes in step 10 and in 'byoc run'\n",
+			prog, step->name, step->name);
+		return BYOC_EXIT_RUNTIME;
+	}
+	if (geteuid() != 0 && byoc_userns_apparmor_restricted()) {
+		fprintf(stderr,
+			"%s: AppArmor forbids user namespaces to normal users here "
+			"(kernel.apparmor_restrict_unprivileged_userns = 1, Ubuntu 23.10 and "
+			"later): run with sudo, or allow them for this session ('sudo sysctl "
+			"kernel.apparmor_restrict_unprivileged_userns=0'; make doctor explains)\n",
+			prog);
+		return BYOC_EXIT_RUNTIME;
+	}
 	if (opts.verbose)
 		byoc_log_enable(stderr);
-	if (opts.privileged && (step->options & BYOC_OPT_SECURITY_OPT))
+	if (opts.privileged && (opts.userns || step->userns || geteuid() != 0))
+		fprintf(stderr,
+			"%s: warning: --privileged: the container keeps every capability of its "
+			"user namespace and calls every system call; its root is still an "
+			"unprivileged user of the machine\n",
+			prog);
+	else if (opts.privileged && (step->options & BYOC_OPT_SECURITY_OPT))
 		fprintf(stderr,
 			"%s: warning: --privileged: the container keeps every capability, opens "
 			"every device, writes /proc/sys and /sys and calls every system call: its "

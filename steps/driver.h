@@ -2,6 +2,7 @@
  * and turn the outcome into a message and an exit status. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "container.h"
@@ -26,6 +27,9 @@ struct byoc_step {
 	 * the container without one of them. */
 	const struct byoc_ns_need *needs;
 	size_t n_needs;
+	/* Every container of this step has a user namespace (step 10's), as
+	 * if --userns were given. */
+	bool userns;
 };
 
 int byoc_step_main(const struct byoc_step *step, int argc, char **argv);

@@ -28,6 +28,7 @@
 #include "seccomp_cache.h"
 #include "seccomp_profile.h"
 #include "state.h"
+#include "userns.h"
 
 /* ---- sizes and counts ---- */
 
@@ -1607,6 +1608,132 @@ START_TEST(test_seccomp_profile_unknown_syscall_skipped)
 }
 END_TEST
 
+/* ---- step 10: the ID maps and the copy ---- */
+
+static pid_t userns_runner;
+
+static void userns_dir_name(char *buf, size_t len)
+{
+	snprintf(buf, len, "/tmp/byoc-unit-userns-%d", (int)userns_runner);
+}
+
+static void userns_setup(void)
+{
+	userns_runner = getpid();
+}
+
+static void userns_teardown(void)
+{
+	char dir[64], cmd[96];
+
+	userns_dir_name(dir, sizeof(dir));
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+	ck_assert_msg(f && fputs(text, f) >= 0 && fclose(f) == 0, "write %s: %s", path,
+		      strerror(errno));
+}
+
+START_TEST(test_userns_subid_find)
+{
+	char dir[64], file[128];
+	struct byoc_error err = { 0 };
+	uint32_t start = 0, count = 0;
+
+	userns_dir_name(dir, sizeof(dir));
+	ck_assert(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	snprintf(file, sizeof(file), "%s/subuid", dir);
+	write_text(file, "# a comment\nbroken line\nalice:100000:65536\n1001:200000:1000\n"
+			 "bob:x:1\nroot:300000:0\nroot:400000:65536\n");
+	ck_assert_int_eq(byoc_subid_find(file, "alice", 1000, &start, &count, &err), 1);
+	ck_assert_uint_eq(start, 100000);
+	ck_assert_uint_eq(count, 65536);
+	/* By number, when the name has no line. */
+	ck_assert_int_eq(byoc_subid_find(file, "carol", 1001, &start, &count, &err), 1);
+	ck_assert_uint_eq(start, 200000);
+	/* A malformed or empty range is skipped, not taken. */
+	ck_assert_int_eq(byoc_subid_find(file, "bob", 1002, &start, &count, &err), 0);
+	ck_assert_int_eq(byoc_subid_find(file, "root", 0, &start, &count, &err), 1);
+	ck_assert_uint_eq(start, 400000);
+	snprintf(file, sizeof(file), "%s/missing", dir);
+	ck_assert_int_eq(byoc_subid_find(file, "alice", 1000, &start, &count, &err), 0);
+}
+END_TEST
+
+START_TEST(test_userns_idmap_format_and_lookup)
+{
+	struct byoc_idmap m = { .line = { { 0, 1000, 1 }, { 1, 100000, 65535 } }, .n = 2 };
+	char text[128];
+
+	byoc_idmap_format(&m, text, sizeof(text));
+	ck_assert_str_eq(text, "0 1000 1\n1 100000 65535\n");
+	ck_assert_uint_eq(byoc_idmap_outside(&m, 0), 1000);
+	ck_assert_uint_eq(byoc_idmap_outside(&m, 1), 100000);
+	ck_assert_uint_eq(byoc_idmap_outside(&m, 65535), 165534);
+	ck_assert_uint_eq(byoc_idmap_outside(&m, 65536), UINT32_MAX);
+}
+END_TEST
+
+/* The chowned copy: each owner shifted into the range, set-user-ID kept,
+ * links kept as links, hard links as one inode, nodes and FIFOs left out;
+ * an owner the map leaves out refused by name. */
+START_TEST(test_userns_copy_shifts_owners)
+{
+	char dir[64], src[128], dst[128], path[256];
+	struct byoc_userns u;
+	struct byoc_error err = { 0 };
+	struct stat f, h, l, d;
+	size_t skipped = 0;
+
+	memset(&u, 0, sizeof(u));
+	u.uid = (struct byoc_idmap){ .line = { { 0, BYOC_USERNS_BASE, 65536 } }, .n = 1 };
+	u.gid = u.uid;
+	userns_dir_name(dir, sizeof(dir));
+	ck_assert(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	snprintf(src, sizeof(src), "%s/src", dir);
+	snprintf(dst, sizeof(dst), "%s/dst", dir);
+	ck_assert_int_eq(mkdir(src, 0750), 0);
+	snprintf(path, sizeof(path), "%s/f", src);
+	write_text(path, "payload");
+	ck_assert(chown(path, 1000, 1000) == 0 && chmod(path, 04755) == 0);
+	char link_path[256], hard[256], fifo[256];
+	snprintf(link_path, sizeof(link_path), "%s/l", src);
+	snprintf(hard, sizeof(hard), "%s/h", src);
+	snprintf(fifo, sizeof(fifo), "%s/p", src);
+	ck_assert(symlink("f", link_path) == 0 && link(path, hard) == 0 && mkfifo(fifo, 0600) == 0);
+
+	ck_assert_msg(byoc_userns_copy(src, dst, &u, &skipped, &err) == 0, "copy: %s", err.msg);
+	ck_assert_uint_eq(skipped, 1); /* the FIFO */
+	snprintf(path, sizeof(path), "%s/f", dst);
+	snprintf(hard, sizeof(hard), "%s/h", dst);
+	snprintf(link_path, sizeof(link_path), "%s/l", dst);
+	ck_assert(stat(path, &f) == 0 && stat(hard, &h) == 0 && lstat(link_path, &l) == 0 &&
+		  stat(dst, &d) == 0);
+	ck_assert_uint_eq(f.st_uid, BYOC_USERNS_BASE + 1000);
+	ck_assert_uint_eq(f.st_gid, BYOC_USERNS_BASE + 1000);
+	ck_assert_uint_eq(f.st_mode & 07777, 04755);
+	ck_assert_uint_eq(f.st_ino, h.st_ino);
+	ck_assert(S_ISLNK(l.st_mode));
+	ck_assert_uint_eq(l.st_uid, BYOC_USERNS_BASE);
+	ck_assert_uint_eq(d.st_uid, BYOC_USERNS_BASE);
+	ck_assert_uint_eq(d.st_mode & 07777, 0750);
+
+	/* An owner beyond the map's 65536 IDs. */
+	snprintf(path, sizeof(path), "%s/big", src);
+	write_text(path, "x");
+	ck_assert(chown(path, 70000, 0) == 0);
+	snprintf(dst, sizeof(dst), "%s/dst2", dir);
+	ck_assert_int_lt(byoc_userns_copy(src, dst, &u, NULL, &err), 0);
+	ck_assert_msg(strstr(err.msg, "big is owned by 70000:0") && strstr(err.msg, "below 65536"),
+		      "expected the refusal to name the file and the owner; saw \"%s\"", err.msg);
+}
+END_TEST
+
 /* The filter cache: what it keeps it gives back; a file or a directory
  * that another user owns or others can write is never loaded; and the key
  * changes with what the filter depends on. */
@@ -1787,6 +1914,13 @@ int main(void)
 	tcase_add_unchecked_fixture(cache, cache_setup, cache_teardown);
 	tcase_add_test(cache, test_seccomp_cache_trusts_only_its_own);
 	suite_add_tcase(s, cache);
+
+	TCase *userns = tcase_create("userns");
+	tcase_add_unchecked_fixture(userns, userns_setup, userns_teardown);
+	tcase_add_test(userns, test_userns_subid_find);
+	tcase_add_test(userns, test_userns_idmap_format_and_lookup);
+	tcase_add_test(userns, test_userns_copy_shifts_owners);
+	suite_add_tcase(s, userns);
 
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -38,6 +38,10 @@ fi
 command -v ip >/dev/null 2>&1 || need iproute2
 # Step 07's scratch disk: an ext2 image made with mke2fs -d.
 [ -x /sbin/mke2fs ] || need e2fsprogs
+# Step 10: a normal user's range of IDs, mapped by these set-user-ID helpers;
+# and useradd/userdel, for the suite's own unprivileged user.
+command -v newuidmap >/dev/null 2>&1 && command -v newgidmap >/dev/null 2>&1 || need uidmap
+command -v useradd >/dev/null 2>&1 || need passwd
 for tool in unshare nsenter findmnt lsns; do
 	command -v "$tool" >/dev/null 2>&1 || need util-linux
 done

@@ -150,4 +150,6 @@ const struct byoc_stage byoc_stage_cgroups = {
 	.after_clone = cgroups_after_clone,
 	.child_setup = cgroups_child_setup,
 	.cleanup = cgroups_cleanup,
+	/* A normal user may not make cgroups: rootless, only the namespace. */
+	.root_only = true,
 };

@@ -212,4 +212,7 @@ const struct byoc_stage byoc_stage_devices = {
 	.after_clone = devices_after_clone,
 	.child_setup = devices_child_setup,
 	.cleanup = devices_cleanup,
+	/* Rootless: no cgroup to hold a device list; the user namespace
+	 * already refuses mknod(2), and /dev holds only bound nodes. */
+	.root_only = true,
 };
