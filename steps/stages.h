@@ -13,6 +13,8 @@ extern const struct byoc_stage byoc_stage_caps;	   /* 07-capabilities */
 extern const struct byoc_stage byoc_stage_devices; /* 08-devices-and-proc */
 extern const struct byoc_stage byoc_stage_proc;	   /* 08-devices-and-proc */
 extern const struct byoc_stage byoc_stage_seccomp; /* 09-seccomp */
+extern const struct byoc_stage byoc_stage_userns;  /* 10-userns */
+extern const struct byoc_stage byoc_stage_userns_premount; /* 10-userns */
 
 /* 07-capabilities: the capabilities the container keeps, bit N for
  * capability N (09-seccomp allows the calls of those it keeps). */
@@ -43,6 +45,9 @@ int byoc_devices_program(const struct byoc_dev_rule *rules, size_t n, struct byo
 #define BYOC_NEEDS_NET(dir)                                                                        \
 	BYOC_NEED(CLONE_NEWNET, "net", dir "/06-netns-veth/net.c",                                 \
 		  "steps/06-netns-veth/README.md, \"Your task\"")
+#define BYOC_NEEDS_USERNS(dir)                                                                     \
+	BYOC_NEED(CLONE_NEWUSER, "userns", dir "/10-userns/userns.c",                              \
+		  "steps/10-userns/README.md, \"Your task: the namespace and its maps\"")
 
 /* The options of the container of step NN: those of the steps before it and
  * its own. */
@@ -57,3 +62,4 @@ int byoc_devices_program(const struct byoc_dev_rule *rules, size_t n, struct byo
 #define BYOC_OPTS_07 (BYOC_OPTS_06 | BYOC_OPT_CAP_ADD | BYOC_OPT_CAP_DROP | BYOC_OPT_PRIVILEGED)
 #define BYOC_OPTS_08 (BYOC_OPTS_07 | BYOC_OPT_DEVICE)
 #define BYOC_OPTS_09 (BYOC_OPTS_08 | BYOC_OPT_SECURITY_OPT)
+#define BYOC_OPTS_10 (BYOC_OPTS_09 | BYOC_OPT_USERNS)

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
@@ -741,6 +742,13 @@ int h_scratch_disk(const char *token, char *majmin, size_t len)
 	free(file);
 	free(img);
 	return loop;
+}
+
+void h_become_nobody(void)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(H_NOBODY, H_NOBODY, H_NOBODY) < 0 ||
+	    setresuid(H_NOBODY, H_NOBODY, H_NOBODY) < 0)
+		_exit(97);
 }
 
 void h_run_special(struct h_run *r, const char *const *argv, int closed, void (*setup)(void))

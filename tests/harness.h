@@ -93,6 +93,11 @@ void h_pidns_census(const char *ns, int *count, int *zombies);
  * happened instead (runtime failure, ran on the host, timeout). */
 void h_assert_ran_inside(const struct h_run *r);
 
+/* The user nobody, for rootless runs (step 10): a setup for h_run_special()
+ * that drops every group and becomes uid and gid 65534. */
+#define H_NOBODY 65534
+void h_become_nobody(void);
+
 /* Small helpers. */
 char *h_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void h_write_file(const char *path, const char *content, unsigned mode);

@@ -20,11 +20,12 @@
  * chroot and pivots into 05's overlay, so the overlay comes first; 08's
  * devices and proc stages mount over 03's /proc and /sys; the caps stage
  * comes after the stages that mount, pivot and configure the network with the
- * capabilities it drops; 09's seccomp filter comes last of all. */
+ * capabilities it drops; 09's seccomp filter comes last of all; 10's user
+ * namespace (with --userns, and always without sudo) comes first. */
 static const struct byoc_stage *const stages[] = {
-	&byoc_stage_chroot,  &byoc_stage_pidns,	  &byoc_stage_overlay, &byoc_stage_mount,
-	&byoc_stage_cgroups, &byoc_stage_net,	  &byoc_stage_devices, &byoc_stage_proc,
-	&byoc_stage_caps,    &byoc_stage_seccomp,
+	&byoc_stage_userns, &byoc_stage_chroot,	 &byoc_stage_pidns, &byoc_stage_overlay,
+	&byoc_stage_userns_premount, &byoc_stage_mount, &byoc_stage_cgroups, &byoc_stage_net,
+	&byoc_stage_devices, &byoc_stage_proc, &byoc_stage_caps, &byoc_stage_seccomp,
 };
 
 /* Every namespace the steps teach, each from IMPL's own stage. */
@@ -32,6 +33,7 @@ static const struct byoc_ns_need needs[] = {
 	BYOC_NEEDS_PIDNS(BYOC_IMPL),
 	BYOC_NEEDS_MOUNT(BYOC_IMPL),
 	BYOC_NEEDS_NET(BYOC_IMPL),
+	BYOC_NEEDS_USERNS(BYOC_IMPL),
 };
 
 static const struct byoc_step run = {
@@ -39,7 +41,7 @@ static const struct byoc_step run = {
 	.prog = "byoc run",
 	.summary = "Run COMMAND (default: /bin/sh) in the full container: the stages of every "
 		   "step,\nbuilt from " BYOC_IMPL "/.",
-	.options = BYOC_OPTS_09 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
+	.options = BYOC_OPTS_10 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
 	.stages = stages,
 	.n_stages = sizeof(stages) / sizeof(stages[0]),
 	.needs = needs,
