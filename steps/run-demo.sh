@@ -53,7 +53,23 @@ say "A memory hog is killed at --memory 32M"
 "$bin" run --memory 32M --stats -- /bin/hog 2>&1 | sed 's/^/  /'
 echo "  (status ${PIPESTATUS[0]}: 128 + SIGKILL, from the OOM killer)"
 
+say "Without root: the same runtime started by a normal user (step 10, rootless)"
+# The user who ran sudo, or nobody: a user namespace first, the user root
+# inside it; what needs root (cgroup limits, a veth) is refused in one line.
+user=${SUDO_USER:-nobody}
+[ "$user" = root ] && user=nobody
+state=$(mktemp -d)
+chown "$user" "$state"
+abs=$(realpath "$bin")
+rootless() { (cd / && setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups "$abs" run --state-dir "$state" "$@"); }
+echo "  as $user: byoc run -- /bin/sh -c 'echo PID \$\$; id; cat /proc/self/uid_map; hostname'"
+rootless -- /bin/sh -c 'echo "PID $$"; id; cat /proc/self/uid_map; hostname; mount | grep " on / "' 2>&1 | sed 's/^/  /'
+echo "  as $user: byoc run --memory 32M -- /bin/true"
+rootless --memory 32M -- /bin/true 2>&1 | sed 's/^/  /'
+rm -rf "$state"
+
 say "Next"
 echo "A shell in the full container:   sudo make run ARGS='--memory 64M -- /bin/sh'"
 echo "Built from your own stages:      sudo make run IMPL=exercises"
+echo "Without sudo (rootless):         build/solutions/byoc run -- /bin/sh"
 echo "The step path starts at:         steps/01-chroot/README.md, then sudo make step-01"

@@ -8,6 +8,8 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <grp.h>
 #include <libgen.h>
 #include <linux/keyctl.h>
 #include <stdbool.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "leaks.h"
 
 #ifndef BYOC_README
 #define BYOC_README "README.md"
@@ -32,6 +35,10 @@
 	"README.md, \"Escapes tried\"; steps/08-devices-and-proc/README.md and "                   \
 	"steps/09-seccomp/README.md, and the stage that closes the door: "                         \
 	"solutions/08-devices-and-proc/ or solutions/09-seccomp/"
+
+#define HINT_USERNS                                                                                \
+	"README.md, \"With a user namespace\"; steps/10-userns/README.md and "                      \
+	"solutions/10-userns/userns.c"
 
 #define HINT_STATE                                                                                 \
 	"lib/state.c (the state root and its clean-up) and lib/overlay.c (--keep's shelf); "       \
@@ -127,6 +134,10 @@ static long own_session_keyring(void)
 	return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
 }
 
+/* Set: run_door() runs the runtime as the user nobody (rootless). */
+static bool as_nobody;
+
+
 /* Replace each token of the probe: $DISK, $TMP, $CALLER. */
 static void expand(const char *probe, const char *disk, char *out, size_t len)
 {
@@ -200,7 +211,7 @@ static char *run_door(const char *prog, const char *const *dargs, const char *wh
 			      "test set-up: posix_openpt: %s", strerror(errno));
 		snprintf(pty_slave, sizeof(pty_slave), "%s", ptsname(pty_master));
 	}
-	h_run_special(&r, argv, -1, tty ? on_terminal : NULL);
+	h_run_special(&r, argv, -1, tty ? on_terminal : as_nobody ? h_become_nobody : NULL);
 	if (tty) {
 		close(pty_master); /* and with it, whatever was typed */
 		pty_master = -1;
@@ -353,20 +364,28 @@ static bool machine_lacks(const char *line)
 	return strncmp(line, "error", 5) == 0 || strstr(line, "ENXIO") || strstr(line, "ENODEV");
 }
 
+/* A scratch disk for $DISK: "b MAJOR MINOR" into `disk`; returns the fd
+ * whose close detaches it. */
+static int scratch_disk(char *disk, size_t len)
+{
+	char *token = h_random_token(), majmin[32];
+	unsigned maj = 0, min = 0;
+	int loop = h_scratch_disk(token, majmin, sizeof(majmin));
+
+	sscanf(majmin, "%u:%u", &maj, &min);
+	snprintf(disk, len, "b %u %u", maj, min);
+	free(token);
+	return loop;
+}
+
 static void check_door(const char *door)
 {
 	struct row row = find_row(door);
-	char probe[512], disk[32] = "", majmin[32];
+	char probe[512], disk[32] = "";
 	int loop = -1;
 
-	if (strstr(row.probe, "$DISK")) {
-		char *token = h_random_token();
-		unsigned maj, min;
-		loop = h_scratch_disk(token, majmin, sizeof(majmin));
-		sscanf(majmin, "%u:%u", &maj, &min);
-		snprintf(disk, sizeof(disk), "b %u %u", maj, min);
-		free(token);
-	}
+	if (strstr(row.probe, "$DISK"))
+		loop = scratch_disk(disk, sizeof(disk));
 	if (strstr(row.probe, "$TMP")) {
 		char *marker = h_printf("%s/marker", h_tmp);
 		h_write_file(marker, "the machine's own file\n", 0644);
@@ -401,6 +420,166 @@ static void check_door(const char *door)
 	free(held);
 	free(open);
 }
+
+/* ---- with a user namespace (step 10) ---- */
+
+/* A row of "With a user namespace": the probe, what it says with --userns
+ * --privileged and rootless with --privileged, and with --privileged alone. */
+struct userns_row {
+	char door[96], probe[256], held[128], open[128];
+};
+
+static struct userns_row find_userns_row(const char *door)
+{
+	FILE *f = fopen(BYOC_README, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	bool in = false;
+	struct userns_row row;
+
+	memset(&row, 0, sizeof(row));
+	ck_assert_msg(f, "open(%s): %s", BYOC_README, strerror(errno));
+	while (getline(&line, &cap, f) > 0 && !row.door[0]) {
+		if (strncmp(line, "##", 2) == 0)
+			in = strncmp(line, "### With a user namespace", 25) == 0;
+		if (!in || line[0] != '|' || strstr(line, "---") || strncmp(line, "| door |", 8) == 0)
+			continue;
+		char *cells[5], *save = NULL;
+		size_t nc = 0;
+		for (char *c = strtok_r(line, "|", &save); c && nc < 5; c = strtok_r(NULL, "|", &save))
+			cells[nc++] = c;
+		ck_assert_msg(nc >= 4, "%s, \"With a user namespace\": a row with fewer than 4 cells",
+			      BYOC_README);
+		char name[96];
+		cell_text(cells[0], name, sizeof(name));
+		if (strcmp(name, door) != 0)
+			continue;
+		snprintf(row.door, sizeof(row.door), "%s", name);
+		cell_text(cells[1], row.probe, sizeof(row.probe));
+		cell_text(cells[2], row.held, sizeof(row.held));
+		cell_text(cells[3], row.open, sizeof(row.open));
+	}
+	fclose(f);
+	free(line);
+	ck_assert_msg(row.door[0], "%s, \"With a user namespace\", has no row for the door '%s'",
+		      BYOC_README, door);
+	return row;
+}
+
+static void check_userns_door(const char *door)
+{
+	struct userns_row row = find_userns_row(door);
+	char probe[512], disk[32] = "";
+	char *state = h_printf("/tmp/byoc-%d", H_NOBODY);
+	bool had_state = access(state, F_OK) == 0;
+	int loop = -1;
+
+	if (strstr(row.probe, "$DISK"))
+		loop = scratch_disk(disk, sizeof(disk));
+	expand(row.probe, disk, probe, sizeof(probe));
+	char *remapped = run_probe(probe, "--userns --privileged");
+	chmod(h_tmp, 0711);
+	as_nobody = true;
+	char *rootless = run_probe(probe, "--privileged");
+	as_nobody = false;
+	if (!had_state)
+		h_remove_tree(state);
+	char *open = run_probe(probe, "--privileged");
+	if (loop >= 0)
+		close(loop);
+	fprintf(stderr, "escapes: %s: `%s` with --userns --privileged: %s; rootless: %s; with "
+			"--privileged: %s\n",
+		door, probe, remapped, rootless, open);
+	ck_assert_msg(strncmp(remapped, row.held, strlen(row.held)) == 0 &&
+			      strncmp(rootless, row.held, strlen(row.held)) == 0,
+		      "door '%s': expected `%s` to say \"%s...\" (held) with --userns "
+		      "--privileged and in a rootless container with --privileged; they said "
+		      "\"%s\" and \"%s\"",
+		      door, probe, row.held, remapped, rootless);
+	if (machine_lacks(open))
+		fprintf(stderr, "escapes: %s: no open run, this machine lacks it (%s)\n", door,
+			open);
+	ck_assert_msg(machine_lacks(open) || strncmp(open, row.open, strlen(row.open)) == 0,
+		      "door '%s': expected `%s` with --privileged alone, no user namespace, to "
+		      "say \"%s...\" (open: the proof that this test can fail); it said \"%s\"",
+		      door, probe, row.open, open);
+	free(remapped), free(rootless), free(open), free(state);
+}
+
+#define USERNS_TEST(name, door)                                                                    \
+	START_TEST(name)                                                                           \
+	{                                                                                          \
+		check_userns_door(door);                                                           \
+	}                                                                                          \
+	END_TEST
+
+USERNS_TEST(test_escape_userns_core_pattern, "core_pattern")
+USERNS_TEST(test_escape_userns_drop_caches, "drop_caches")
+USERNS_TEST(test_escape_userns_sys_writes, "writes under /sys")
+USERNS_TEST(test_escape_userns_raw_disk, "the machine's disk")
+USERNS_TEST(test_escape_userns_dev_mem, "/dev/mem")
+
+/* What root inside makes belongs, on the machine, to the ID that the
+ * container's map gives its root: with --userns, and rootless. */
+START_TEST(test_escape_userns_file_owner)
+{
+	static const char *const remap[] = { "--userns", NULL };
+	struct h_proc p;
+	struct h_run r;
+	struct stat st = { 0 };
+	unsigned inside = 1, outside = 0, count = 0;
+
+	h_container_spawn(&p, remap, "touch /made-inside && " H_WAIT_SCRIPT, NULL);
+	h_assert_ready(&p);
+	pid_t child = h_first_child(p.pid);
+	char *map = h_printf("/proc/%d/uid_map", (int)child);
+	char *made = h_printf("/proc/%d/root/made-inside", (int)child);
+	FILE *f = fopen(map, "re");
+	if (f) {
+		if (fscanf(f, "%u %u %u", &inside, &outside, &count) != 3)
+			inside = 1;
+		fclose(f);
+	}
+	int rs = stat(made, &st);
+	h_finish(&p, &r);
+	h_assert_ran_inside(&r);
+	h_run_free(&r);
+	ck_assert_msg(inside == 0 && outside != 0 && count > 0,
+		      "expected byoc run --userns to map root inside to an ID other than 0 (%s "
+		      "says \"%u %u %u\")",
+		      map, inside, outside, count);
+	ck_assert_msg(rs == 0 && st.st_uid == outside,
+		      "expected %s, made by root inside, to belong to uid %u on the machine; it "
+		      "belongs to %u",
+		      made, outside, (unsigned)st.st_uid);
+	free(map), free(made);
+
+	/* Rootless: the user's own uid; kept layer in a state directory of nobody's. */
+	char *state = h_printf("%s/state", h_tmp), *pattern = h_printf("%s/kept/*.upper/made", state);
+	const char *argv[16];
+	size_t n = 0;
+	argv[n++] = h_bin;
+	if (h_bin_arg)
+		argv[n++] = h_bin_arg;
+	const char *rest[] = { "--keep", "--state-dir", state, "--rootfs", h_rootfs, "--",
+			       "/bin/touch", "/made", NULL };
+	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+		argv[n++] = rest[i];
+	glob_t g = { 0 };
+	ck_assert(chmod(h_tmp, 0711) == 0 && mkdir(state, 0700) == 0 &&
+		  chown(state, H_NOBODY, H_NOBODY) == 0);
+	h_run_special(&r, argv, -1, h_become_nobody);
+	ck_assert_msg(r.status == 0 && glob(pattern, 0, NULL, &g) == 0 &&
+			      stat(g.gl_pathv[0], &st) == 0 && st.st_uid == H_NOBODY,
+		      "expected /made, made by root inside nobody's rootless container, to be "
+		      "nobody's (%d) on the machine in the kept layer %s; status %d, stderr "
+		      "\"%s\", uid %u",
+		      H_NOBODY, pattern, r.status, r.err, (unsigned)st.st_uid);
+	globfree(&g);
+	h_run_free(&r);
+	free(state), free(pattern);
+}
+END_TEST
 
 #define DOOR_TEST(name, door)                                                                      \
 	START_TEST(name)                                                                           \
@@ -748,6 +927,12 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_escape_seccomp_reboot, 1, HINT_TABLE);
 	h_add(s, test_escape_seccomp_ia32, 1, HINT_TABLE);
 	h_add(s, test_escape_seccomp_x32, 1, HINT_TABLE);
+	h_add(s, test_escape_userns_core_pattern, 1, HINT_USERNS);
+	h_add(s, test_escape_userns_drop_caches, 1, HINT_USERNS);
+	h_add(s, test_escape_userns_sys_writes, 1, HINT_USERNS);
+	h_add(s, test_escape_userns_raw_disk, 1, HINT_USERNS);
+	h_add(s, test_escape_userns_dev_mem, 1, HINT_USERNS);
+	h_add(s, test_escape_userns_file_owner, 1, HINT_USERNS);
 	h_add(s, test_escape_image_links_stay_inside, 1, HINT_TABLE);
 	h_add(s, test_escape_kept_layer_behind_0700, 1, HINT_STATE);
 	h_add(s, test_escape_state_dir_of_others_refused, 1, HINT_STATE);

@@ -7,6 +7,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -400,7 +401,8 @@ static void open_extra(void)
 /* Run one row: `input` is "byoc SUBCOMMAND ARG..." with words split at spaces; "$ROOT"
  * is the fixture rootfs, "$TMP" the test's directory; "N<&-" or "N>&-"
  * closes fd N, and "N</path" opens a path on fd N first. */
-static void run_row(const char *input, struct h_run *r, const char *root)
+/* A row "as nobody: `byoc ...`" runs as the user nobody (rootless, step 10). */
+static void run_row(const char *input, struct h_run *r, const char *root, bool as_nobody)
 {
 	char *copy = strdup(input), *save = NULL, *words[32];
 	const char *args[32];
@@ -433,7 +435,8 @@ static void run_row(const char *input, struct h_run *r, const char *root)
 	/* A row spells byoc's whole command line, `run` and all. */
 	const char *bin_arg = h_bin_arg;
 	h_bin_arg = NULL;
-	run_special(r, args, closed, extra_fd >= 0 ? open_extra : NULL);
+	run_special(r, args, closed,
+		    as_nobody ? h_become_nobody : extra_fd >= 0 ? open_extra : NULL);
 	h_bin_arg = bin_arg;
 	free(copy);
 }
@@ -458,7 +461,8 @@ START_TEST(test_runtime_bad_input_table)
 	while (getline(&line, &cap, f) > 0) {
 		if (strncmp(line, "## ", 3) == 0)
 			in_section = strncmp(line, "## Bad input and faults", 23) == 0;
-		if (!in_section || strncmp(line, "| `byoc", 7) != 0)
+		bool as_nobody = strncmp(line, "| as nobody: `byoc", 18) == 0;
+		if (!in_section || (strncmp(line, "| `byoc", 7) != 0 && !as_nobody))
 			continue;
 		/* | `input` | status | `message` or - | */
 		char *cells[4] = { 0 }, *save = NULL, *copy = strdup(line);
@@ -470,7 +474,15 @@ START_TEST(test_runtime_bad_input_table)
 		char *input = quoted(cells[0]), *want = quoted(cells[2]);
 		int status = atoi(cells[1]);
 		struct h_run r;
-		run_row(input, &r, root);
+		/* nobody's state root, when the row is the first to make it. */
+		char *state = h_printf("/tmp/byoc-%d", H_NOBODY);
+		bool had_state = access(state, F_OK) == 0;
+		if (as_nobody)
+			chmod(h_tmp, 0711);
+		run_row(input, &r, root, as_nobody);
+		if (as_nobody && !had_state)
+			h_remove_tree(state);
+		free(state);
 		bool verbose = strstr(input, " -v ") != NULL;
 		bool ok = r.status == status && strstr(r.err, want) &&
 			  (!want[0] || verbose || h_count_lines(r.err) == 1);

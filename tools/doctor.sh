@@ -222,10 +222,30 @@ check_wsl() {
 check_apparmor() {
 	local knob=/proc/sys/kernel/apparmor_restrict_unprivileged_userns
 	if [ "$(cat "$knob" 2>/dev/null)" = 1 ]; then
-		warn AppArmor "restricts unprivileged user namespaces ($knob = 1)" \
-			"affects only the user-namespace step; the lab runs as root"
+		warn AppArmor "forbids user namespaces to normal users ($knob = 1, Ubuntu 23.10 and later), so 'byoc run' without sudo is refused" \
+			"everything with sudo works; for rootless containers, lift it until the next boot with 'sudo sysctl kernel.apparmor_restrict_unprivileged_userns=0'"
 	else
 		ok AppArmor "does not restrict unprivileged user namespaces"
+	fi
+}
+
+# Step 10: a normal user's containers. Without newuidmap, or without a range
+# in /etc/subuid, root inside maps to the user's own ID alone.
+check_rootless() {
+	local user=${SUDO_USER:-$(id -un)}
+	if [ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null)" = 0 ]; then
+		warn rootless "user.max_user_namespaces is 0: no user namespaces" \
+			"step 10 and 'byoc run' without sudo need them: 'sudo sysctl user.max_user_namespaces=15000'"
+	elif ! has newuidmap || ! has newgidmap; then
+		warn rootless "newuidmap/newgidmap not found: a container run without sudo maps one ID" \
+			"$deps (Debian's uidmap)"
+	elif [ "$user" = root ]; then
+		ok rootless "newuidmap found; run as root, --userns maps to $(grep -qs '^root:' /etc/subuid && echo "root's range in /etc/subuid" || echo "the lab's range 2100000000-2100065535")"
+	elif ! grep -qs "^\($user\|$(id -u "$user" 2>/dev/null)\):" /etc/subuid; then
+		warn rootless "$user has no range in /etc/subuid: its containers map one ID" \
+			"'sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 $user'"
+	else
+		ok rootless "newuidmap, and $user's range in /etc/subuid: $(grep "^$user:" /etc/subuid | head -n 1)"
 	fi
 }
 
@@ -290,6 +310,7 @@ check_veth
 check_container
 check_wsl
 check_apparmor
+check_rootless
 check_rootfs
 check_scratch_disk
 check_packages

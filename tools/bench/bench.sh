@@ -58,18 +58,21 @@ inside() {
 			"the same, through the lab's stages, with its state and lease" "$byoc" "$rootfs" "$(tr ' ' '\t' <<<"${limits[*]}")"
 		printf 'variant\tbyoc seccomp=unconfined\tbyoc\tcold\t%s\t%s\trun\t--security-opt\tseccomp=unconfined\t--rootfs\t%s\t%s\t--\t/bin/true\n' \
 			"as byoc without its seccomp filter: the difference is the filter's cost" "$byoc" "$rootfs" "$(tr ' ' '\t' <<<"${limits[*]}")"
+		printf 'variant\tbyoc --userns\tbyoc\tcold\t%s\t%s\trun\t--userns\t--rootfs\t%s\t%s\t--\t/bin/true\n' \
+			"as byoc with a user namespace: its maps, an ID-mapped image, bound /dev nodes" "$byoc" "$rootfs" "$(tr ' ' '\t' <<<"${limits[*]}")"
 		printf 'variant\tfloor --net none\t-\tcold\t%s\t%s\t--net\tnone\t%s\t--\t/bin/true\n' \
 			"as floor, network ns with lo only" "$floor" "$rootfs"
 		printf 'variant\tbyoc --net none\tfloor --net none\tcold\t%s\t%s\trun\t--net\tnone\t--rootfs\t%s\t%s\t--\t/bin/true\n' \
 			"as byoc, network ns with lo only" "$byoc" "$rootfs" "$(tr ' ' '\t' <<<"${limits[*]}")"
 		what=("chroot" "+ pid, uts, ipc ns" "+ mount ns, pivot_root, /proc, /dev"
 			"+ cgroup limits" "+ overlay" "+ net ns, veth" "+ capabilities dropped"
-			"+ device list, masked /proc and /sys, own session" "+ seccomp filter (Docker's default)")
-		for n in 1 2 3 4 5 6 7 8 9; do
+			"+ device list, masked /proc and /sys, own session" "+ seccomp filter (Docker's default)"
+			"+ user namespace, ID-mapped image")
+		for n in 01 02 03 04 05 06 07 08 09 10; do
 			opts=""
 			[ "$n" -ge 4 ] && opts=$(tr ' ' '\t' <<<"${limits[*]}")$'\t'
-			printf 'variant\tstep-0%s\tfloor\t-\t%s\t%s\t--rootfs\t%s\t%s--\t/bin/true\n' \
-				"$n" "${what[n - 1]}" "$PWD/build/solutions/step-0$n" "$rootfs" "$opts"
+			printf 'variant\tstep-%s\tfloor\t-\t%s\t%s\t--rootfs\t%s\t%s--\t/bin/true\n' \
+				"$n" "${what[10#$n - 1]}" "$PWD/build/solutions/step-$n" "$rootfs" "$opts"
 		done
 		optional crun "crun" "pid mnt uts ipc net cgroup ns, limits, read-only root" cold \
 			crun --root "$state/crun" run --bundle "$bundle" "{id}"
