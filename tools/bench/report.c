@@ -395,9 +395,9 @@ void bench_print_table(struct bench *b, FILE *out)
 		double mine = bench_median(&v->warm, BENCH_WALL);
 		double theirs = bench_median(&v->pair_warm, BENCH_WALL);
 		fprintf(out,
-			"‡ %s beside %s, run by run: warm medians %.2f and %.2f ms, %s costs "
-			"%+.2f ms (CPU %.2f and %.2f ms)\n",
-			v->name, v->pair, mine, theirs, v->pair, theirs - mine,
+			"‡ %s beside %s, run by run: warm medians %.2f and %.2f ms, the first "
+			"minus the second %+.2f ms (CPU %.2f and %.2f ms)\n",
+			v->name, v->pair, mine, theirs, mine - theirs,
 			bench_median(&v->warm, BENCH_CPU), bench_median(&v->pair_warm, BENCH_CPU));
 	}
 	for (size_t i = 0; i < b->n; i++) {
