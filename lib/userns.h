@@ -49,7 +49,8 @@ struct byoc_userns {
 	char source[160]; /* where the range came from, for -v and the lesson */
 	/* Rootless: the image and its layers, copied so that the user owns
 	 * them (and root inside with them), in the state directory; the child
-	 * binds each over the original. n_copies 0 when none. */
+	 * binds each over the original. "" for a layer that is the user's
+	 * already, used as it is. n_copies 0 when none. */
 	char copies[1 + BYOC_LAYERS_MAX][4096];
 	size_t n_copies;
 	/* In the child: the machine's device nodes, each a mount cloned with

@@ -399,6 +399,32 @@ START_TEST(test_userns_rootless_is_root_inside)
 }
 END_TEST
 
+/* An image that is the user's already (make hands build/ back to the user
+ * who ran sudo) is used as it is: no copy, and root's inside. */
+START_TEST(test_userns_rootless_own_image_not_copied)
+{
+	char *state = nobody_state_dir(), *img = h_printf("%s/img", h_tmp);
+	char *cmd = h_printf("cp -a '%s' '%s' && chown -R %d:%d '%s'", h_rootfs, img, H_NOBODY,
+			     H_NOBODY, img);
+	const char *opts[] = { "-v", "--state-dir", state, "--rootfs", img, NULL };
+	struct h_run r;
+
+	ck_assert_msg(system(cmd) == 0, "test set-up: %s failed", cmd);
+	run_as(&r, true, NULL, opts,
+	       "touch /etc/made && stat -c %u:%g /bin/busybox /etc/made && ls /root | wc -l");
+	char *note = h_printf("%s is uid %d's already: used as it is", img, H_NOBODY);
+	ck_assert_msg(r.status == 0 && strcmp(r.out, "0:0\n0:0\n0\n") == 0 && strstr(r.err, note) &&
+			      !strstr(r.err, "userns: copied"),
+		      "expected nobody's own image used without a copy (\"%s\" in the -v log) "
+		      "and root's inside; saw status %d, stdout \"%s\", stderr (last part) "
+		      "\"%.600s\"",
+		      note, r.status, r.out,
+		      strlen(r.err) > 600 ? r.err + strlen(r.err) - 600 : r.err);
+	h_run_free(&r);
+	free(state), free(img), free(cmd), free(note);
+}
+END_TEST
+
 START_TEST(test_userns_rootless_refusals)
 {
 	static const struct {
@@ -485,6 +511,7 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_userns_privileged_is_still_nobody, 3, HINT_ALL);
 	h_add(s, test_userns_device_nodes_are_the_machines, 2, HINT_ALL);
 	h_add(s, test_userns_rootless_is_root_inside, 4, HINT_ROOTLESS);
+	h_add(s, test_userns_rootless_own_image_not_copied, 2, HINT_ROOTLESS);
 	h_add(s, test_userns_rootless_refusals, 3, HINT_ROOTLESS);
 	h_add(s, test_userns_rootless_range_through_newuidmap, 3, HINT_NS);
 }

@@ -105,10 +105,19 @@ static int userns_prepare(struct byoc_container *c, struct byoc_error *err)
 	size_t n = lowers(o, paths);
 	for (size_t i = 0; i < n; i++) {
 		size_t skipped = 0;
+		struct stat st;
+		u->n_copies = i + 1;
+		/* A layer that is the user's already (make hands build/ back to
+		 * the user who ran sudo) is root's inside as it is. */
+		if (stat(paths[i], &st) == 0 && st.st_uid == geteuid()) {
+			u->copies[i][0] = '\0';
+			byoc_log("userns: %s is uid %u's already: used as it is", paths[i],
+				 (unsigned)st.st_uid);
+			continue;
+		}
 		if (copy_path(c, i, err) < 0 ||
 		    byoc_userns_copy(paths[i], u->copies[i], u, &skipped, err) < 0)
 			return -1;
-		u->n_copies++;
 		byoc_log("userns: copied %s to %s (%zu entries left out)", paths[i],
 			 u->copies[i], skipped);
 	}
@@ -298,7 +307,8 @@ static int userns_child_setup(struct byoc_container *c, struct byoc_error *err)
 	/* Rootless: the user's copies of the image take its place. */
 	size_t n = lowers(c->opts, paths);
 	for (size_t i = 0; i < u->n_copies && i < n && u->rootless; i++)
-		if (BYOC_SYS(err, mount(u->copies[i], paths[i], NULL, MS_BIND | MS_REC, NULL),
+		if (u->copies[i][0] &&
+		    BYOC_SYS(err, mount(u->copies[i], paths[i], NULL, MS_BIND | MS_REC, NULL),
 			     "mount(%s, %s, MS_BIND)", u->copies[i], paths[i]) < 0)
 			return -1;
 	/* The network stage's /etc files: a normal user's runtime could not
