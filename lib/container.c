@@ -390,7 +390,8 @@ static _Noreturn void child_main(struct byoc_container *c, const struct byoc_sta
 	for (size_t i = 0; i < n; i++) {
 		/* An overlapping after_clone() says it is done with a byte. */
 		if (stages[i]->after_clone && stages[i]->after_clone_overlaps &&
-		    !host_hooks_skipped(stages[i]) && (read(c->sync_fd, &go, 1) != 1 || go != ready_byte))
+		    !host_hooks_skipped(stages[i]) &&
+		    (read(c->sync_fd, &go, 1) != 1 || go != ready_byte))
 			_exit(BYOC_EXIT_RUNTIME);
 		if (!stages[i]->child_setup)
 			continue;

@@ -54,8 +54,8 @@ static int sys_move_mount(int from_fd, const char *to)
 	return (int)syscall(SYS_move_mount, from_fd, "", AT_FDCWD, to, MOVE_MOUNT_F_EMPTY_PATH);
 }
 
-int byoc_subid_find(const char *file, const char *user, uid_t uid, uint32_t *start,
-		    uint32_t *count, struct byoc_error *err)
+int byoc_subid_find(const char *file, const char *user, uid_t uid, uint32_t *start, uint32_t *count,
+		    struct byoc_error *err)
 {
 	_cleanup_fclose_ FILE *f = fopen(file, "re");
 	char line[512], num[16];
@@ -240,11 +240,12 @@ int byoc_userns_write(pid_t pid, const char *file, const char *text, struct byoc
 	int e = w < 0 ? errno : EIO;
 	char name[16];
 	if (e == EPERM && strcmp(file, "gid_map") == 0 && geteuid() != 0)
-		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
-				      "write(%s, \"%.*s\"): EPERM: a normal user's gid_map is taken "
-				      "only once setgroups(2) is denied: write \"deny\" to "
-				      "/proc/%d/setgroups first",
-				      path, (int)strcspn(text, "\n"), text, (int)pid);
+		return byoc_error_set(
+			err, BYOC_EXIT_RUNTIME,
+			"write(%s, \"%.*s\"): EPERM: a normal user's gid_map is taken "
+			"only once setgroups(2) is denied: write \"deny\" to "
+			"/proc/%d/setgroups first",
+			path, (int)strcspn(text, "\n"), text, (int)pid);
 	if (e == EPERM)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 				      "write(%s, \"%.*s\"): EPERM: a map may be written once, by "
@@ -307,7 +308,7 @@ struct copy_walk {
 		dev_t dev;
 		ino_t ino;
 		char *rel;
-	} *links;
+	} * links;
 	size_t n_links, cap_links;
 	struct byoc_error *err;
 };
@@ -472,8 +473,8 @@ static int copy_entry(struct copy_walk *w, int sfd, const char *sname, int dfd, 
 	}
 }
 
-int byoc_userns_copy(const char *src, const char *dst, const struct byoc_userns *u,
-		     size_t *skipped, struct byoc_error *err)
+int byoc_userns_copy(const char *src, const char *dst, const struct byoc_userns *u, size_t *skipped,
+		     struct byoc_error *err)
 {
 	_cleanup_free_ char *parent = strdup(dst);
 	_cleanup_close_ int sfd = -1, dfd = -1;
@@ -497,8 +498,7 @@ int byoc_userns_copy(const char *src, const char *dst, const struct byoc_userns 
 	const char *sname = sslash ? sslash + 1 : sparent;
 	if (sslash)
 		*sslash = '\0';
-	sfd = open(sslash ? (sparent[0] ? sparent : "/") : ".",
-		   O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	sfd = open(sslash ? (sparent[0] ? sparent : "/") : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	dfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sfd < 0 || dfd < 0)
 		return byoc_error_sys(err, errno, "open(%s)", sfd < 0 ? src : parent);
@@ -657,7 +657,8 @@ int byoc_userns_clone_devs(struct byoc_userns *u, const char *const *paths, size
 		if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode)) {
 			close(fd);
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
-					      "the machine's %s is not a character device", paths[i]);
+					      "the machine's %s is not a character device",
+					      paths[i]);
 		}
 		u->dev_fd[u->n_devs] = fd;
 		u->dev_rdev[u->n_devs++] = st.st_rdev;

@@ -17,7 +17,7 @@
 /* The lab's own range for --userns when root has none in /etc/subuid:
  * above SSSD's automatic ranges (200000..2000200000), below 2^31, which
  * some tools still read as a signed number. */
-#define BYOC_USERNS_BASE 2100000000u
+#define BYOC_USERNS_BASE  2100000000u
 #define BYOC_USERNS_COUNT 65536u
 
 /* One line of uid_map or gid_map: IDs inside..inside+count-1 are
@@ -65,8 +65,8 @@ struct byoc_userns {
  * (/etc/subuid, /etc/subgid): 1 with *start and *count set, 0 when there is
  * none, < 0 with `err` filled when the file cannot be read. A missing file
  * has no range. */
-int byoc_subid_find(const char *file, const char *user, uid_t uid, uint32_t *start,
-		    uint32_t *count, struct byoc_error *err);
+int byoc_subid_find(const char *file, const char *user, uid_t uid, uint32_t *start, uint32_t *count,
+		    struct byoc_error *err);
 
 /* Fill u->uid, u->gid, u->helper, u->deny_setgroups and u->source for a
  * container whose root is: root's range of /etc/subuid and /etc/subgid, or
@@ -98,8 +98,8 @@ int byoc_userns_helper(const char *prog, pid_t pid, const struct byoc_idmap *m,
  * tmpfs), and so are entries the caller may not read (rootless: a root-only
  * directory is copied empty, with its mode); *skipped counts them. Hard
  * links stay links. Returns 0, or < 0 with `err` naming the entry. */
-int byoc_userns_copy(const char *src, const char *dst, const struct byoc_userns *u,
-		     size_t *skipped, struct byoc_error *err);
+int byoc_userns_copy(const char *src, const char *dst, const struct byoc_userns *u, size_t *skipped,
+		     struct byoc_error *err);
 
 /* In the mount namespace of `pid` (the runtime enters it and comes back):
  * replace each of paths[0..n-1] with an ID-mapped mount of itself, mapped

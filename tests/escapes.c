@@ -37,7 +37,7 @@
 	"solutions/08-devices-and-proc/ or solutions/09-seccomp/"
 
 #define HINT_USERNS                                                                                \
-	"README.md, \"With a user namespace\"; steps/10-userns/README.md and "                      \
+	"README.md, \"With a user namespace\"; steps/10-userns/README.md and "                     \
 	"solutions/10-userns/userns.c"
 
 #define HINT_STATE                                                                                 \
@@ -136,7 +136,6 @@ static long own_session_keyring(void)
 
 /* Set: run_door() runs the runtime as the user nobody (rootless). */
 static bool as_nobody;
-
 
 /* Replace each token of the probe: $DISK, $TMP, $CALLER. */
 static void expand(const char *probe, const char *disk, char *out, size_t len)
@@ -442,13 +441,16 @@ static struct userns_row find_userns_row(const char *door)
 	while (getline(&line, &cap, f) > 0 && !row.door[0]) {
 		if (strncmp(line, "##", 2) == 0)
 			in = strncmp(line, "### With a user namespace", 25) == 0;
-		if (!in || line[0] != '|' || strstr(line, "---") || strncmp(line, "| door |", 8) == 0)
+		if (!in || line[0] != '|' || strstr(line, "---") ||
+		    strncmp(line, "| door |", 8) == 0)
 			continue;
 		char *cells[5], *save = NULL;
 		size_t nc = 0;
-		for (char *c = strtok_r(line, "|", &save); c && nc < 5; c = strtok_r(NULL, "|", &save))
+		for (char *c = strtok_r(line, "|", &save); c && nc < 5;
+		     c = strtok_r(NULL, "|", &save))
 			cells[nc++] = c;
-		ck_assert_msg(nc >= 4, "%s, \"With a user namespace\": a row with fewer than 4 cells",
+		ck_assert_msg(nc >= 4,
+			      "%s, \"With a user namespace\": a row with fewer than 4 cells",
 			      BYOC_README);
 		char name[96];
 		cell_text(cells[0], name, sizeof(name));
@@ -487,8 +489,9 @@ static void check_userns_door(const char *door)
 	char *open = run_probe(probe, "--privileged");
 	if (loop >= 0)
 		close(loop);
-	fprintf(stderr, "escapes: %s: `%s` with --userns --privileged: %s; rootless: %s; with "
-			"--privileged: %s\n",
+	fprintf(stderr,
+		"escapes: %s: `%s` with --userns --privileged: %s; rootless: %s; with "
+		"--privileged: %s\n",
 		door, probe, remapped, rootless, open);
 	ck_assert_msg(strncmp(remapped, row.held, strlen(row.held)) == 0 &&
 			      strncmp(rootless, row.held, strlen(row.held)) == 0,
@@ -555,14 +558,15 @@ START_TEST(test_escape_userns_file_owner)
 	free(map), free(made);
 
 	/* Rootless: the user's own uid; kept layer in a state directory of nobody's. */
-	char *state = h_printf("%s/state", h_tmp), *pattern = h_printf("%s/kept/*.upper/made", state);
+	char *state = h_printf("%s/state", h_tmp),
+	     *pattern = h_printf("%s/kept/*.upper/made", state);
 	const char *argv[16];
 	size_t n = 0;
 	argv[n++] = h_bin;
 	if (h_bin_arg)
 		argv[n++] = h_bin_arg;
-	const char *rest[] = { "--keep", "--state-dir", state, "--rootfs", h_rootfs, "--",
-			       "/bin/touch", "/made", NULL };
+	const char *rest[] = { "--keep", "--state-dir", state,	 "--rootfs", h_rootfs,
+			       "--",	 "/bin/touch",	"/made", NULL };
 	for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
 		argv[n++] = rest[i];
 	glob_t g = { 0 };

@@ -436,7 +436,9 @@ static void run_row(const char *input, struct h_run *r, const char *root, bool a
 	const char *bin_arg = h_bin_arg;
 	h_bin_arg = NULL;
 	run_special(r, args, closed,
-		    as_nobody ? h_become_nobody : extra_fd >= 0 ? open_extra : NULL);
+		    as_nobody	    ? h_become_nobody
+		    : extra_fd >= 0 ? open_extra
+				    : NULL);
 	h_bin_arg = bin_arg;
 	free(copy);
 }

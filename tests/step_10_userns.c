@@ -39,8 +39,7 @@
 	FILE_ "the TODOs of write_maps(), userns_child_setup() and own_the_layers(); " README      \
 	      "\"Your task: the namespace and its maps\", \"Your task: root inside\" and \"Your "  \
 	      "task: a layer root owns\""
-#define HINT_ROOTLESS                                                                              \
-	FILE_ "the TODO in write_maps() (setgroups first); " README "\"Rootless\""
+#define HINT_ROOTLESS FILE_ "the TODO in write_maps() (setgroups first); " README "\"Rootless\""
 
 /* The lab's own range (lib/userns.h), used when root has none. */
 #define BASE 2100000000u
@@ -223,11 +222,12 @@ START_TEST(test_userns_file_made_inside_is_the_range_outside)
 	struct stat made = { 0 }, dir = { 0 };
 
 	scratch_subids("", "");
-	h_container_spawn(&p, NULL, "touch /made && mkdir /d && chown 1000:1000 /d && " H_WAIT_SCRIPT,
-			  NULL);
+	h_container_spawn(&p, NULL,
+			  "touch /made && mkdir /d && chown 1000:1000 /d && " H_WAIT_SCRIPT, NULL);
 	h_assert_ready(&p);
 	pid_t child = h_first_child(p.pid);
-	char *a = h_printf("/proc/%d/root/made", (int)child), *b = h_printf("/proc/%d/root/d", (int)child);
+	char *a = h_printf("/proc/%d/root/made", (int)child),
+	     *b = h_printf("/proc/%d/root/d", (int)child);
 	int ra = stat(a, &made), rb = stat(b, &dir);
 	h_finish(&p, &r);
 	h_assert_ran_inside(&r);
@@ -296,12 +296,13 @@ START_TEST(test_userns_root_writes_its_layer)
 	struct h_run r;
 
 	/* Also a directory removed and made again: opaque, in user.* xattrs. */
-	h_container_sh(&r, NULL,
-		       xattrs ? "echo more >> /etc/motd && mkdir /newdir && touch /newdir/f && "
-				"rm -r /usr/sbin && mkdir /usr/sbin && echo \"ok $(ls /usr/sbin | wc -l)\""
-			      : "echo more >> /etc/motd && mkdir /newdir && touch /newdir/f && "
-				"rm /bin/vi && echo \"ok $(ls /bin/vi 2>/dev/null | wc -l)\"",
-		       NULL);
+	h_container_sh(
+		&r, NULL,
+		xattrs ? "echo more >> /etc/motd && mkdir /newdir && touch /newdir/f && "
+			 "rm -r /usr/sbin && mkdir /usr/sbin && echo \"ok $(ls /usr/sbin | wc -l)\""
+		       : "echo more >> /etc/motd && mkdir /newdir && touch /newdir/f && "
+			 "rm /bin/vi && echo \"ok $(ls /bin/vi 2>/dev/null | wc -l)\"",
+		NULL);
 	if (!xattrs)
 		fprintf(stderr, "test_userns_root_writes_its_layer: /run takes no user.* "
 				"extended attributes here (tmpfs before Linux 6.6): a directory of "
@@ -326,7 +327,8 @@ START_TEST(test_userns_privileged_is_still_nobody)
 		       "door mknod-open c 1 1; door openw /sys/kernel/profiling",
 		       NULL);
 	h_assert_ran_inside(&r);
-	ck_assert_msg(strstr(r.out, "CapEff:\t000001ffffffffff") || strstr(r.out, "CapEff:\t000003ff"),
+	ck_assert_msg(strstr(r.out, "CapEff:\t000001ffffffffff") ||
+			      strstr(r.out, "CapEff:\t000003ff"),
 		      "expected --privileged to keep every capability (of the namespace); saw "
 		      "\"%s\"",
 		      r.out);
@@ -466,7 +468,8 @@ END_TEST
 
 START_TEST(test_userns_rootless_range_through_newuidmap)
 {
-	ck_assert_msg(access("/usr/bin/newuidmap", X_OK) == 0 || access("/bin/newuidmap", X_OK) == 0,
+	ck_assert_msg(access("/usr/bin/newuidmap", X_OK) == 0 ||
+			      access("/bin/newuidmap", X_OK) == 0,
 		      "newuidmap is not installed: run 'sudo make deps' (Debian's uidmap)");
 	scratch_subids("nobody:300000:65536\n", "nobody:300000:65536\n");
 	char *state = nobody_state_dir();

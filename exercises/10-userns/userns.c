@@ -84,10 +84,11 @@ static int userns_prepare(struct byoc_container *c, struct byoc_error *err)
 	if (u->rootless && refuse_rootless(o, err) < 0)
 		return -1;
 	if (!u->rootless && o->n_devices)
-		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
-				      "--device in a user namespace (--userns, step 10): a user "
-				      "namespace may not make device nodes (mknod(2) needs "
-				      "CAP_MKNOD in the machine's namespace): give one or the other");
+		return byoc_error_set(
+			err, BYOC_EXIT_RUNTIME,
+			"--device in a user namespace (--userns, step 10): a user "
+			"namespace may not make device nodes (mknod(2) needs "
+			"CAP_MKNOD in the machine's namespace): give one or the other");
 	if (byoc_userns_plan(u, err) < 0)
 		return -1;
 	byoc_idmap_format(&u->uid, text, sizeof(text));
@@ -118,8 +119,8 @@ static int userns_prepare(struct byoc_container *c, struct byoc_error *err)
 		if (copy_path(c, i, err) < 0 ||
 		    byoc_userns_copy(paths[i], u->copies[i], u, &skipped, err) < 0)
 			return -1;
-		byoc_log("userns: copied %s to %s (%zu entries left out)", paths[i],
-			 u->copies[i], skipped);
+		byoc_log("userns: copied %s to %s (%zu entries left out)", paths[i], u->copies[i],
+			 skipped);
 	}
 	return 0;
 }
@@ -209,12 +210,13 @@ static int maps_written(pid_t pid, struct byoc_error *err)
 		if (f)
 			fclose(f);
 		if (empty)
-			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
-					      "%s is empty after write_maps(): the container's IDs "
-					      "would all be 65534; write it from outside (see "
-					      "steps/10-userns/README.md, \"Your task: the namespace "
-					      "and its maps\")",
-					      path);
+			return byoc_error_set(
+				err, BYOC_EXIT_RUNTIME,
+				"%s is empty after write_maps(): the container's IDs "
+				"would all be 65534; write it from outside (see "
+				"steps/10-userns/README.md, \"Your task: the namespace "
+				"and its maps\")",
+				path);
 	}
 	return 0;
 }
@@ -287,7 +289,8 @@ static int userns_child_setup(struct byoc_container *c, struct byoc_error *err)
 			return -1;
 	/* The network stage's /etc files: a normal user's runtime could not
 	 * clone them into mounts, root of the namespace can. */
-	if (u->rootless && c->net.etc_fd[0] < 0 && byoc_net_etc_clone(&c->net, c->state.dir, err) < 0)
+	if (u->rootless && c->net.etc_fd[0] < 0 &&
+	    byoc_net_etc_clone(&c->net, c->state.dir, err) < 0)
 		return -1;
 	/* The overlay's own attributes (opaque directories, redirects) in
 	 * user.overlay.* xattrs, which root of a user namespace may set. */
@@ -324,14 +327,14 @@ static int premount_child_setup(struct byoc_container *c, struct byoc_error *err
 	 * refuse --privileged's writable /sys; the mount stage's own mount is
 	 * read-only all the same. */
 	snprintf(path, sizeof(path), "%s/sys", c->root);
-	if (BYOC_SYS(err, mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				"mode=755,size=4k"),
+	if (BYOC_SYS(err,
+		     mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			   "mode=755,size=4k"),
 		     "mount(tmpfs, %s)", path) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/sys/sysfs", c->root);
 	if (BYOC_SYS(err, mkdir(path, 0755), "mkdir(%s)", path) < 0 ||
-	    BYOC_SYS(err,
-		     mount("sysfs", path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+	    BYOC_SYS(err, mount("sysfs", path, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
 		     "mount(sysfs, %s)", path) < 0)
 		return -1;
 	return 0;

@@ -10,9 +10,9 @@
  * before any other stage mounts or configures anything, and its maps are
  * written before the others' after_clone() hooks. */
 static const struct byoc_stage *const stages[] = {
-	&byoc_stage_userns, &byoc_stage_chroot,	 &byoc_stage_pidns, &byoc_stage_overlay,
-	&byoc_stage_userns_premount, &byoc_stage_mount, &byoc_stage_cgroups, &byoc_stage_net,
-	&byoc_stage_devices, &byoc_stage_proc, &byoc_stage_caps, &byoc_stage_seccomp,
+	&byoc_stage_userns,	     &byoc_stage_chroot, &byoc_stage_pidns,   &byoc_stage_overlay,
+	&byoc_stage_userns_premount, &byoc_stage_mount,	 &byoc_stage_cgroups, &byoc_stage_net,
+	&byoc_stage_devices,	     &byoc_stage_proc,	 &byoc_stage_caps,    &byoc_stage_seccomp,
 };
 
 static const struct byoc_ns_need needs[] = {

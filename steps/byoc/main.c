@@ -23,9 +23,9 @@
  * capabilities it drops; 09's seccomp filter comes last of all; 10's user
  * namespace (with --userns, and always without sudo) comes first. */
 static const struct byoc_stage *const stages[] = {
-	&byoc_stage_userns, &byoc_stage_chroot,	 &byoc_stage_pidns, &byoc_stage_overlay,
-	&byoc_stage_userns_premount, &byoc_stage_mount, &byoc_stage_cgroups, &byoc_stage_net,
-	&byoc_stage_devices, &byoc_stage_proc, &byoc_stage_caps, &byoc_stage_seccomp,
+	&byoc_stage_userns,	     &byoc_stage_chroot, &byoc_stage_pidns,   &byoc_stage_overlay,
+	&byoc_stage_userns_premount, &byoc_stage_mount,	 &byoc_stage_cgroups, &byoc_stage_net,
+	&byoc_stage_devices,	     &byoc_stage_proc,	 &byoc_stage_caps,    &byoc_stage_seccomp,
 };
 
 /* Every namespace the steps teach, each from IMPL's own stage. */
