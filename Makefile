@@ -89,11 +89,11 @@ $(foreach s,$(STEPS),$(eval $(call step_rules,$(s))))
 STEP_BINS := $(foreach s,$(STEPS),$(OUT)/step-$(call num,$(s)))
 
 # byoc, the full container: the stages of every step, all from $(IMPL)
-# (IMPL=exercises: the student's own, the capstone), and the gc that
-# clean-host runs too.
+# (IMPL=exercises: the student's own, the capstone), and its verbs (ps, exec,
+# stop, gc: the clean-up that clean-host runs).
 BYOC_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-$(OUT)/steps/byoc/main.o: CPPFLAGS += -Itools -DBYOC_VERSION='"$(BYOC_VERSION)"'
-$(OUT)/byoc: $(OUT)/steps/byoc/main.o $(OUT)/steps/driver.o $(OUT)/tools/gc.o \
+$(OUT)/steps/byoc/main.o: CPPFLAGS += -DBYOC_VERSION='"$(BYOC_VERSION)"'
+$(OUT)/byoc: $(patsubst %.c,$(OUT)/%.o,$(wildcard steps/byoc/*.c)) $(OUT)/steps/driver.o \
 		$(patsubst %.c,$(OUT)/%.o,$(wildcard $(IMPL)/[0-9][0-9]-*/*.c)) $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 SELECTED_BINS := $(foreach s,$(SELECTED),$(OUT)/step-$(call num,$(s)))
@@ -119,6 +119,9 @@ $(TESTS_OUT)/escapes.o: CPPFLAGS += -DBYOC_README='"$(CURDIR)/README.md"'
 # The full container's end-to-end suite (not a step's, not graded).
 $(TESTS_OUT)/suite-byoc-run: $(TESTS_OUT)/byoc_run.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
+# byoc's lifecycle beside run: run -d, ps, logs, exec, stop, kill, rm, -t.
+$(TESTS_OUT)/suite-lifecycle: $(TESTS_OUT)/lifecycle.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) -lutil
 suite_bin = $(TESTS_OUT)/suite-$(subst -,_,$(1))
 # Step 06's suite preloads a fault into the runtime (tests/netlink_fault.c).
 $(TESTS_OUT)/netlink-fault.so: tests/netlink_fault.c
@@ -207,10 +210,6 @@ $(BUILD)/debian.built: tools/debian-rootfs.sh
 DOCKER_PROFILE := $(BUILD)/seccomp/docker-default.json
 $(DOCKER_PROFILE): tools/docker-profile.sh
 	tools/docker-profile.sh $@
-
-# make clean-host: the runtime's clean-up of dead containers, on demand.
-$(OUT)/clean-host: $(OUT)/tools/clean-host.o $(OUT)/tools/gc.o $(LIB_OBJS)
-	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) $(RUNTIME_LDFLAGS) -o $@ $^ $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 
 $(BUILD)/caps: tools/caps.c
 	@mkdir -p $(@D)
@@ -305,7 +304,7 @@ _rootfs: $(BUILD)/rootfs/.built $(BUILD)/layers/.app-built
 
 build:
 	@$(call as_user,$(MAKE) --no-print-directory _build)
-_build: $(SELECTED_BINS) compile_commands.json
+_build: $(SELECTED_BINS) $(OUT)/byoc compile_commands.json
 
 # Suites and rootfs only: tools/grade.sh builds each step's binary itself, so
 # that a step that does not compile still gets graded (zero) with the others.
@@ -351,15 +350,16 @@ check:
 _check-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests \
 		$(TESTS_OUT)/slate-proof $(TESTS_OUT)/suite-runtime $(TESTS_OUT)/suite-byoc-run \
-		$(TESTS_OUT)/suite-escapes $(BUILD)/solutions/byoc
+		$(TESTS_OUT)/suite-lifecycle $(TESTS_OUT)/suite-escapes $(BUILD)/solutions/byoc
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests $(BUILD)/exercises/byoc
 _check-fixtures: $(BUILD)/debian.built $(DOCKER_PROFILE)
 _check-san-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions SAN=1 _tests $(BUILD)/solutions-san/unit-tests
 
+# The runtime's clean-up of dead containers, on demand: byoc gc.
 clean-host:
-	@$(call as_user,$(MAKE) --no-print-directory -s $(OUT)/clean-host)
-	@$(OUT)/clean-host
+	@$(call as_user,$(MAKE) --no-print-directory -s $(OUT)/byoc)
+	@$(OUT)/byoc gc
 
 soak:
 	@tools/deps.sh

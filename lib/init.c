@@ -65,3 +65,22 @@ int byoc_init_exec(int fd, pid_t command, char *const envp[], struct byoc_error 
 	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
 	return byoc_error_sys(err, errno, "execveat(memfd byoc-init)");
 }
+
+int byoc_init_exec_command(int fd, int report_fd, char *const argv[], char *const envp[],
+			   struct byoc_error *err)
+{
+	size_t n = 0;
+
+	while (argv[n])
+		n++;
+	char report[16], *args[n + 4];
+	snprintf(report, sizeof(report), "%d", report_fd);
+	args[0] = "init";
+	args[1] = "--exec";
+	args[2] = report;
+	for (size_t i = 0; i <= n; i++)
+		args[3 + i] = argv[i];
+	/* execvp() in the init searches the PATH of envp, its environment. */
+	syscall(SYS_execveat, fd, "", args, envp, AT_EMPTY_PATH);
+	return byoc_error_sys(err, errno, "execveat(memfd byoc-init)");
+}

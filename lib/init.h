@@ -26,3 +26,10 @@ int byoc_init_load(struct byoc_error *err);
  * signals on to it, reaps orphans and exits with its status. `envp` becomes
  * PID 1's whole environment. Returns only on failure, with `err` filled. */
 int byoc_init_exec(int fd, pid_t command, char *const envp[], struct byoc_error *err);
+
+/* byoc exec: replace this process, inside the container, by the init loaded
+ * in `fd` in its exec mode, which execs argv[0] (searched in envp's PATH). If
+ * that fails, the init writes the errno (an int) to `report_fd`, which must
+ * not be close-on-exec. Returns only on failure, with `err` filled. */
+int byoc_init_exec_command(int fd, int report_fd, char *const argv[], char *const envp[],
+			   struct byoc_error *err);

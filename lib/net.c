@@ -16,7 +16,6 @@
 
 #include "cleanup.h"
 #include "log.h"
-#include "options.h"
 #include "state.h"
 
 /* The new mount API (Linux 5.2), which older glibc does not wrap; see

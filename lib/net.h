@@ -11,6 +11,11 @@
 #include "error.h"
 #include "netlink.h"
 
+/* --subnet's default: 198.18.0.0/15 is set aside for benchmarking network
+ * devices (RFC 2544) and not used on the internet, so home and campus
+ * networks do not hand it out. 256 containers, a /30 each. */
+#define BYOC_SUBNET_DEFAULT "198.18.0.0/22"
+
 struct byoc_state;
 
 /* The etc files the container gets, written in its state directory. */
@@ -63,7 +68,7 @@ int byoc_net_etc_mount(const struct byoc_net_ctx *n, struct byoc_error *err);
 
 void byoc_net_release(struct byoc_net_ctx *n);
 
-/* For the clean-up of a dead container (lib/state.c): delete the host end
+/* For the clean-up of a dead container (lib/gc.c): delete the host end
  * named in the state directory `dirfd`'s journal, if this process is in the
  * network namespace that made it. Returns whether it deleted one, and names
  * it in `link` (16 bytes). */

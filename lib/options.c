@@ -60,6 +60,12 @@ const struct byoc_option_spec byoc_option_table[] = {
 	  "set KEY in the container's clean environment (repeatable)", "byoc" },
 	{ BYOC_OPT_WORKDIR, "workdir", 'w', "DIR",
 	  "the absolute directory inside the container the command starts in", "byoc" },
+	{ BYOC_OPT_DETACH, "detach", 'd', NULL,
+	  "run in the background: print the id and return once the command runs", "byoc" },
+	{ BYOC_OPT_TTY, "tty", 't', NULL,
+	  "give the command a pseudo-terminal from the container's own /dev/pts", "byoc" },
+	{ BYOC_OPT_INTERACTIVE, "interactive", 'i', NULL,
+	  "pass stdin to the command (the foreground always does; not with -d)", "byoc" },
 	{ BYOC_OPT_NET, "net", 0, "none|veth",
 	  "network: none (only lo), or veth (default): a pair to the runtime's namespace",
 	  "06-netns-veth" },
@@ -302,7 +308,7 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 		o->stats = true;
 		return 0;
 	case BYOC_OPT_LAYER:
-		return byoc_layer_add(o, value, err);
+		return byoc_layer_add(o->layers, &o->n_layers, value, err);
 	case BYOC_OPT_STATE_DIR:
 		o->state_dir = value;
 		return byoc_state_dir_check(value, err);
@@ -348,6 +354,15 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 					      value);
 		o->workdir = value;
 		return 0;
+	case BYOC_OPT_DETACH:
+		o->detach = true;
+		return 0;
+	case BYOC_OPT_TTY:
+		o->tty = true;
+		return 0;
+	case BYOC_OPT_INTERACTIVE:
+		o->interactive = true;
+		return 0;
 	case BYOC_OPT_VERBOSE:
 		o->verbose = true;
 		return 0;
@@ -358,6 +373,18 @@ static int apply(const struct byoc_option_spec *s, const char *value, struct byo
 	/* Only reachable if a program allows an option this switch lacks. */
 	return byoc_error_set(err, BYOC_EXIT_RUNTIME, "internal error: --%s has no handler",
 			      s->name);
+}
+
+/* Whether every letter of `letters` is a short option of this program that
+ * takes no value. */
+static bool is_flag_cluster(const char *letters, unsigned allowed)
+{
+	for (const char *f = letters; *f; f++) {
+		const struct byoc_option_spec *s = find_short(*f);
+		if (!s || s->arg || !(allowed & s->id))
+			return false;
+	}
+	return true;
 }
 
 int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step,
@@ -383,6 +410,14 @@ int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step
 		if (arg[1] == '-') {
 			eq = strchr(arg + 2, '=');
 			s = find_long(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		} else if (arg[2] != '\0' && is_flag_cluster(arg + 1, allowed)) {
+			/* -it: flags that take no value, given together. */
+			for (const char *f = arg + 1; *f; f++) {
+				int r = apply(find_short(*f), NULL, o, err);
+				if (r < 0)
+					return r;
+			}
+			continue;
 		} else {
 			s = arg[2] == '\0' ? find_short(arg[1]) : NULL;
 		}
@@ -417,6 +452,11 @@ int byoc_options_parse(int argc, char **argv, unsigned allowed, const char *step
 		}
 	}
 	o->command = i < argc ? argv + i : default_command;
+	if (o->detach && o->interactive)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "-i with -d: a detached container has no stdin to read, and "
+				      "byoc has no attach: run it in the foreground with -i, or "
+				      "detached without -i and use 'byoc exec -it NAME sh'");
 	/* A normal user cannot make a veth on the machine (step 10): the
 	 * container it runs has lo alone unless it asks. */
 	if (geteuid() != 0 && !o->net_given)

@@ -36,6 +36,9 @@ enum byoc_option_id {
 	BYOC_OPT_NAME = 1u << 20,
 	BYOC_OPT_ENV = 1u << 21,
 	BYOC_OPT_WORKDIR = 1u << 22,
+	BYOC_OPT_DETACH = 1u << 24,
+	BYOC_OPT_TTY = 1u << 25,
+	BYOC_OPT_INTERACTIVE = 1u << 26,
 };
 
 struct byoc_option_spec {
@@ -52,11 +55,6 @@ extern const struct byoc_option_spec byoc_option_table[];
 
 /* --net: none, only lo; veth, a pair to the runtime's namespace. */
 enum byoc_net { BYOC_NET_VETH = 0, BYOC_NET_NONE };
-
-/* --subnet's default: 198.18.0.0/15 is set aside for benchmarking network
- * devices (RFC 2544) and not used on the internet, so home and campus
- * networks do not hand it out. 256 containers, a /30 each. */
-#define BYOC_SUBNET_DEFAULT "198.18.0.0/22"
 
 /* The smallest --memory accepted, in bytes. */
 #define BYOC_MEMORY_FLOOR (6 << 20)
@@ -106,7 +104,7 @@ struct byoc_options {
 	 * rootless runtime always has one. */
 	bool userns;
 	enum byoc_net net;
-	bool net_given; /* --net was given: a rootless runtime defaults to none */
+	bool net_given;		/* --net was given: a rootless runtime defaults to none */
 	uint32_t subnet;	/* --subnet's network address, host byte order */
 	unsigned subnet_prefix; /* its prefix length, 1..30 */
 	/* byoc run: the container's name (NULL: its id), KEY=VALUE pairs added
@@ -116,6 +114,10 @@ struct byoc_options {
 	const char *env[BYOC_ENV_MAX];
 	size_t n_env;
 	const char *workdir;
+	/* byoc run -d: the container outlives the command that started it, its
+	 * monitor keeps its output in a log; -t: its command gets a
+	 * pseudo-terminal; -i: the runtime's stdin reaches it. */
+	bool detach, tty, interactive;
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "options.h"
 #include "state.h"
 
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630 /* see statfs(2) */
@@ -34,7 +33,7 @@ static int path_ok(const char *what, const char *path, struct byoc_error *err)
 	return 0;
 }
 
-int byoc_layer_add(struct byoc_options *o, const char *dir, struct byoc_error *err)
+int byoc_layer_add(const char **layers, size_t *n_layers, const char *dir, struct byoc_error *err)
 {
 	struct stat st, prev;
 
@@ -52,21 +51,21 @@ int byoc_layer_add(struct byoc_options *o, const char *dir, struct byoc_error *e
 			"--layer %s is a file, not a directory: a layer is a directory "
 			"tree (an image layer, unpacked)",
 			dir);
-	for (size_t i = 0; i < o->n_layers; i++)
-		if (stat(o->layers[i], &prev) == 0 && prev.st_dev == st.st_dev &&
+	for (size_t i = 0; i < *n_layers; i++)
+		if (stat(layers[i], &prev) == 0 && prev.st_dev == st.st_dev &&
 		    prev.st_ino == st.st_ino)
 			return byoc_error_set(
 				err, BYOC_EXIT_RUNTIME,
 				"--layer %s is given twice (it is --layer %s): overlayfs "
 				"refuses a layer twice (ELOOP); give each layer once",
-				dir, o->layers[i]);
-	if (o->n_layers + 1 >= BYOC_LAYERS_MAX)
+				dir, layers[i]);
+	if (*n_layers + 1 >= BYOC_LAYERS_MAX)
 		return byoc_error_set(
 			err, BYOC_EXIT_RUNTIME,
 			"--layer %s: more than %d layers: overlayfs stacks at most %d "
 			"read-only layers, the rootfs among them; merge some layers",
 			dir, BYOC_LAYERS_MAX - 1, BYOC_LAYERS_MAX);
-	o->layers[o->n_layers++] = dir;
+	layers[(*n_layers)++] = dir;
 	return 0;
 }
 
@@ -119,7 +118,8 @@ int byoc_state_dir_check(const char *dir, struct byoc_error *err)
 	return upper_fs_ok(what, dir, err);
 }
 
-int byoc_overlay_check(const struct byoc_options *o, const char *dir, struct byoc_error *err)
+int byoc_overlay_check(const char *rootfs, const char *const *layers, size_t n_layers,
+		       const char *dir, struct byoc_error *err)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	size_t limit =
@@ -128,33 +128,33 @@ int byoc_overlay_check(const struct byoc_options *o, const char *dir, struct byo
 	struct stat root, layer;
 	char what[4200];
 
-	if (path_ok("--rootfs", o->rootfs, err) < 0)
+	if (path_ok("--rootfs", rootfs, err) < 0)
 		return -EINVAL;
-	if (stat(o->rootfs, &root) < 0)
+	if (stat(rootfs, &root) < 0)
 		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 				      "--rootfs %s: %s: build it with 'sudo make rootfs' or pass "
 				      "--rootfs DIR",
-				      o->rootfs, strerror(errno));
+				      rootfs, strerror(errno));
 	if (!S_ISDIR(root.st_mode))
 		return byoc_error_set(
 			err, BYOC_EXIT_RUNTIME,
-			"--rootfs %s is not a directory: the image is a directory tree", o->rootfs);
+			"--rootfs %s is not a directory: the image is a directory tree", rootfs);
 	snprintf(what, sizeof(what), "the state directory %s", dir);
 	if (path_ok(what, dir, err) < 0 || upper_fs_ok(what, dir, err) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < o->n_layers; i++)
-		if (stat(o->layers[i], &layer) == 0 && layer.st_dev == root.st_dev &&
+	for (size_t i = 0; i < n_layers; i++)
+		if (stat(layers[i], &layer) == 0 && layer.st_dev == root.st_dev &&
 		    layer.st_ino == root.st_ino)
 			return byoc_error_set(err, BYOC_EXIT_RUNTIME,
 					      "--layer %s is the rootfs itself, the lowest layer "
 					      "already: give each layer once",
-					      o->layers[i]);
+					      layers[i]);
 	/* "lowerdir=L:...:ROOTFS,upperdir=DIR/upper,workdir=DIR/work" and a NUL */
-	fixed = strlen("lowerdir=") + strlen(o->rootfs) + strlen(",upperdir=") + strlen(dir) +
+	fixed = strlen("lowerdir=") + strlen(rootfs) + strlen(",upperdir=") + strlen(dir) +
 		strlen("/upper") + strlen(",workdir=") + strlen(dir) + strlen("/work") + 1;
 	len = fixed;
-	for (size_t i = 0; i < o->n_layers; i++) {
-		len += strlen(o->layers[i]) + 1;
+	for (size_t i = 0; i < n_layers; i++) {
+		len += strlen(layers[i]) + 1;
 		if (len <= limit)
 			fit = i + 1;
 	}
@@ -164,7 +164,7 @@ int byoc_overlay_check(const struct byoc_options *o, const char *dir, struct byo
 			"%zu layers make the overlay's options %zu bytes, and mount(2) "
 			"passes at most %zu (one page): at most %zu of these layers fit; "
 			"give fewer layers, shorter layer paths, or a shorter --state-dir",
-			o->n_layers, len - 1, limit - 1, fit);
+			n_layers, len - 1, limit - 1, fit);
 	return 0;
 }
 

@@ -7,8 +7,6 @@
 
 #include "error.h"
 
-struct byoc_options;
-
 /* overlayfs stacks at most this many lower layers (OVL_MAX_STACK in the
  * kernel's fs/overlayfs/params.h); the rootfs is one of them. */
 #define BYOC_LAYERS_MAX 500
@@ -32,7 +30,7 @@ struct byoc_overlay {
 
 /* --layer DIR, as the option parser meets it: an existing directory, not
  * given before, whose path overlayfs can take (no ',', ':' or '\'). */
-int byoc_layer_add(struct byoc_options *o, const char *dir, struct byoc_error *err);
+int byoc_layer_add(const char **layers, size_t *n_layers, const char *dir, struct byoc_error *err);
 
 /* --state-dir DIR: an existing, writable directory on a file system that can
  * hold an overlay's upper layer. */
@@ -41,7 +39,8 @@ int byoc_state_dir_check(const char *dir, struct byoc_error *err);
 /* What the overlay stage checks in prepare(), before it makes anything: the
  * rootfs is not also a layer, the state directory `dir` can hold an upper
  * layer, and the mount's options fit in a page. */
-int byoc_overlay_check(const struct byoc_options *o, const char *dir, struct byoc_error *err);
+int byoc_overlay_check(const char *rootfs, const char *const *layers, size_t n_layers,
+		       const char *dir, struct byoc_error *err);
 
 /* --keep: where the upper directory of container `id` goes, in `out`:
  * <root>/kept/<id>.upper. The shelf <root>/kept is made, and kept, mode 0700:

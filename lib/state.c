@@ -12,18 +12,32 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cgroup.h"
 #include "cleanup.h"
 #include "log.h"
-#include "net.h"
-#include "userns.h"
+
+/* A normal user's containers (rootless, step 10) keep theirs in its own
+ * runtime directory: $XDG_RUNTIME_DIR/byoc when that is the caller's,
+ * /tmp/byoc-UID otherwise. */
+static const char *rootless_root(void)
+{
+	static char root[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (xdg && xdg[0] == '/' && strlen(xdg) < sizeof(root) - 6 && stat(xdg, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+		snprintf(root, sizeof(root), "%s/byoc", xdg);
+	else
+		snprintf(root, sizeof(root), "/tmp/byoc-%u", (unsigned)geteuid());
+	return root;
+}
 
 void byoc_state_defaults(struct byoc_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	/* A normal user's containers (rootless, step 10) keep theirs in its own. */
-	st->root = geteuid() == 0 ? "/run/byoc" : byoc_userns_state_root();
+	st->root = geteuid() == 0 ? "/run/byoc" : rootless_root();
 	st->journal_fd = -1;
+	st->dir_fd = -1;
 }
 
 /* A container's id: 12 lowercase hex digits (byoc_container_init()). */
@@ -80,73 +94,71 @@ int byoc_remove_tree(int dirfd, const char *name)
 	return remove_tree(dirfd, name, 0, 0);
 }
 
-/* A journal line names a cgroup of this container's: byoc-<id> below
- * /sys/fs/cgroup, <id> the state directory's own, so that no journal can send
- * the clean-up to another container's cgroup. */
-static bool is_lab_cgroup(const char *path, const char *id)
+/* A listing of the directory `dirfd` from its start. The dup shares its
+ * offset with dirfd, which an earlier listing may have read to the end. NULL
+ * with errno set on failure. */
+static DIR *listing(int dirfd)
 {
-	const char *base = strrchr(path, '/');
-
-	return strncmp(path, "/sys/fs/cgroup/", 15) == 0 && !strstr(path, "/../") && base &&
-	       strncmp(base + 1, "byoc-", 5) == 0 && strcmp(base + 6, id) == 0;
-}
-
-/* Kill and remove the cgroups a dead container's journal lists. Returns
- * whether none of them is left. */
-static bool remove_cgroups(int dirfd, const char *id, byoc_state_removed_fn removed, void *arg)
-{
-	_cleanup_close_ int fd = openat(dirfd, "journal", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_fclose_ FILE *f = fd < 0 ? NULL : fdopen(byoc_steal_fd(&fd), "r");
-	char line[4096];
-	bool all_gone = true;
-
-	while (f && fgets(line, sizeof(line), f)) {
-		struct byoc_cgroup cg;
-		char *slash;
-
-		line[strcspn(line, "\n")] = '\0';
-		if (!is_lab_cgroup(line, id) || access(line, F_OK) < 0)
-			continue;
-		byoc_cgroup_defaults(&cg);
-		snprintf(cg.dir[0], sizeof(cg.dir[0]), "%s", line);
-		cg.created[0] = true;
-		byoc_cgroup_destroy(&cg); /* kills what is left inside, then rmdir */
-		if (access(line, F_OK) == 0) {
-			all_gone = false;
-			continue;
-		}
-		byoc_log("state: removed cgroup %s", line);
-		if (removed)
-			removed("cgroup", line, arg);
-		/* cgroup v2's lab parent, <root>/byoc, goes once empty. */
-		slash = strrchr(line, '/');
-		*slash = '\0';
-		if (strcmp(strrchr(line, '/'), "/byoc") == 0)
-			rmdir(line);
-	}
-	return all_gone;
-}
-
-/* A listing of the state root from its start. The dup shares its offset with
- * rootfd, which an earlier listing may have read to the end. NULL with `err`
- * filled on failure. */
-static DIR *state_opendir(const char *root, int rootfd, struct byoc_error *err)
-{
-	int fd = dup(rootfd);
+	int fd = dup(dirfd), saved;
 	DIR *d;
 
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		byoc_error_sys(err, errno, "opendir(%s)", root);
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0)
+		return NULL;
+	if (!(d = fdopendir(fd))) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return NULL;
 	}
 	rewinddir(d);
 	return d;
 }
 
-/* The clean-up proper, with <root>/.lock held exclusively. */
-static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed, void *arg,
+/* The state root's listing; NULL with `err` filled on failure. */
+static DIR *state_opendir(const char *root, int rootfd, struct byoc_error *err)
+{
+	DIR *d = listing(rootfd);
+
+	if (!d)
+		byoc_error_sys(err, errno, "opendir(%s)", root);
+	return d;
+}
+
+/* Whether `name` is one of `keep` (NULL-terminated; NULL: none). */
+static bool is_kept(const char *name, const char *const *keep)
+{
+	for (; keep && *keep; keep++)
+		if (strcmp(name, *keep) == 0)
+			return true;
+	return false;
+}
+
+/* Remove everything in the directory `dirfd` but the files `keep` names. */
+static int remove_all_but(int dirfd, const char *const *keep)
+{
+	struct dirent *e;
+	DIR *d = listing(dirfd);
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && !is_kept(e->d_name, keep))
+			r = remove_tree(dirfd, e->d_name, 0, 0) ?: r;
+	closedir(d);
+	return r;
+}
+
+/* Whether the directory holds a kept record: its mark, keep[0], exists. */
+static bool is_kept_record(int dirfd, const char *const *keep)
+{
+	return keep && keep[0] && faccessat(dirfd, keep[0], F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* The clean-up proper, with <root>/.lock held exclusively: every container
+ * whose lock is free and that no byoc command holds (the directory's own
+ * flock) goes to `rc` first. */
+static int gc_locked(const char *root, int rootfd, const struct byoc_reclaimer *rc,
 		     struct byoc_error *err)
 {
 	int count = 0;
@@ -157,29 +169,37 @@ static int gc_locked(const char *root, int rootfd, byoc_state_removed_fn removed
 		return -1;
 	while ((e = readdir(d))) {
 		_cleanup_close_ int dirfd = -1, lockfd = -1;
+		enum byoc_reclaim what;
 		char path[4200];
 
 		if (!is_id(e->d_name))
 			continue;
 		dirfd = openat(rootfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dirfd < 0)
-			continue;
-		/* No journal at all: its runtime died before creating it. */
+		if (dirfd < 0 || flock(dirfd, LOCK_EX | LOCK_NB) < 0)
+			continue; /* starting, or a byoc command works on it */
 		lockfd = openat(dirfd, "journal", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* held: that runtime is alive */
+		/* No journal and a record kept: an exited container that waits
+		 * for byoc rm. No journal at all: its runtime died before
+		 * creating it. */
+		if (lockfd < 0 && rc && is_kept_record(dirfd, rc->keep))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
-		char link[16];
-		/* Its veth's host end, if something kept its namespace alive. */
-		if (byoc_net_gc(dirfd, link) && removed)
-			removed("link", link, arg);
-		if (!remove_cgroups(dirfd, e->d_name, removed, arg))
+		what = rc ? rc->reclaim(dirfd, e->d_name, rc->arg) : BYOC_RECLAIM_REMOVE;
+		if (what == BYOC_RECLAIM_RETRY)
 			continue; /* the next clean-up tries again */
+		if (what == BYOC_RECLAIM_KEEP) {
+			if (remove_all_but(dirfd, rc->keep) == 0)
+				byoc_log("state: %s exited without its monitor; its record is kept",
+					 path);
+			continue;
+		}
 		if (remove_tree(rootfd, e->d_name, 0, 0) < 0)
 			continue;
 		byoc_log("state: removed %s (its runtime is gone)", path);
-		if (removed)
-			removed("state", path, arg);
+		if (rc && rc->removed)
+			rc->removed("state", path, rc->arg);
 		count++;
 	}
 	closedir(d);
@@ -230,14 +250,13 @@ static int lock_root(const char *root, int *rootfd, struct byoc_error *err)
 	return byoc_steal_fd(&lock);
 }
 
-int byoc_state_gc(const char *root, byoc_state_removed_fn removed, void *arg,
-		  struct byoc_error *err)
+int byoc_state_gc(const char *root, const struct byoc_reclaimer *rc, struct byoc_error *err)
 {
 	_cleanup_close_ int rootfd = -1, lock = lock_root(root, &rootfd, err);
 
 	if (lock < 0)
 		return lock;
-	return gc_locked(root, rootfd, removed, arg, err);
+	return gc_locked(root, rootfd, rc, err);
 }
 
 /* Refuse `name` if a container under `rootfd` has it; dead ones are gone
@@ -260,10 +279,18 @@ static int name_free(const char *root, int rootfd, const char *name, struct byoc
 		nfd = openat(rootfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		n = nfd < 0 ? -1 : read(nfd, seen, sizeof(seen) - 1);
 		if (n > 0 && (seen[n] = '\0', strcmp(seen, name) == 0)) {
-			byoc_error_set(err, BYOC_EXIT_RUNTIME,
-				       "--name %s: a running container (%s/%s) already has that "
-				       "name: choose another, or stop that one first",
-				       name, root, e->d_name);
+			snprintf(path, sizeof(path), "%s/journal", e->d_name);
+			if (faccessat(rootfd, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+				byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					       "--name %s: an exited container (%s) still has that "
+					       "name: remove it first ('byoc rm %s'), or choose "
+					       "another",
+					       name, e->d_name, name);
+			else
+				byoc_error_set(err, BYOC_EXIT_RUNTIME,
+					       "--name %s: a running container (%s/%s) already has "
+					       "that name: choose another, or stop that one first",
+					       name, root, e->d_name);
 			closedir(d);
 			return -EEXIST;
 		}
@@ -295,7 +322,7 @@ int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *
 		return lock;
 	/* A clean-up that fails leaves the leftovers for the next one; it
 	 * must not stop this container from starting. */
-	gc_locked(st->root, rootfd, NULL, NULL, &(struct byoc_error){ 0 });
+	gc_locked(st->root, rootfd, st->reclaimer, &(struct byoc_error){ 0 });
 	if (st->name && name_free(st->root, rootfd, st->name, err) < 0)
 		return -EEXIST;
 
@@ -306,6 +333,10 @@ int byoc_state_create(struct byoc_state *st, const char *id, struct byoc_error *
 	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return byoc_error_sys(err, errno, "open(%s)", path);
+	/* Until the command runs, byoc commands on this container wait. */
+	if (BYOC_SYS(err, flock(dirfd, LOCK_EX | LOCK_NB), "flock(%s)", path) < 0)
+		return -1;
+	st->dir_fd = dup(dirfd);
 	/* One file is the lock and the journal: every file made here costs its
 	 * making and its removal on every start. */
 	st->journal_fd =
@@ -346,15 +377,11 @@ bool byoc_state_record(int dirfd, const char *journal, const char *name, char *o
  * "NAME ..."), for byoc_state_claim(). */
 static int read_others(int rootfd, const char *own, const char *name, char ***taken, size_t *n)
 {
-	int fd = dup(rootfd);
 	struct dirent *e;
-	DIR *d;
+	DIR *d = listing(rootfd);
 
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return -errno;
-	}
 	while ((e = readdir(d))) {
 		char path[320], rec[256], **grown;
 
@@ -408,12 +435,75 @@ int byoc_state_claim(struct byoc_state *st, const char *name, byoc_state_choose_
 	return 0;
 }
 
+int byoc_state_lock(const char *root, const char *id, struct byoc_error *err)
+{
+	char path[4200];
+	struct stat st;
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "container %s is gone: another byoc command removed it", id);
+	if (fd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", path);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return byoc_error_sys(err, errno, "flock(%s)", path);
+	/* Removed while this waited for the lock. */
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0)
+		return byoc_error_set(err, BYOC_EXIT_RUNTIME,
+				      "container %s is gone: another byoc command removed it", id);
+	return byoc_steal_fd(&fd);
+}
+
+void byoc_state_started(struct byoc_state *st)
+{
+	if (st->dir_fd >= 0)
+		close(st->dir_fd);
+	st->dir_fd = -1;
+}
+
+int byoc_state_write(const struct byoc_state *st, const char *file, const void *data, size_t len)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (st->dir_fd < 0)
+		return -EBADF;
+	/* Written once, while the container starts: byoc commands that act
+	 * on it wait for the directory's lock until it is written. */
+	fd = openat(st->dir_fd, file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, len) != (ssize_t)len)
+		return -(errno ? errno : EIO);
+	return 0;
+}
+
+void byoc_state_keep(struct byoc_state *st, const char *const *keep)
+{
+	if (st->dir[0]) {
+		_cleanup_close_ int dirfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		/* The journal goes last: without it, the directory is a kept
+		 * record that no clean-up touches. */
+		if (dirfd < 0 || remove_all_but(dirfd, keep) < 0)
+			byoc_log("state: cannot empty %s: %s", st->dir, strerror(errno));
+		st->dir[0] = '\0';
+	}
+	byoc_state_started(st);
+	if (st->journal_fd >= 0)
+		close(st->journal_fd);
+	st->journal_fd = -1;
+}
+
 void byoc_state_remove(struct byoc_state *st)
 {
 	if (st->dir[0]) {
 		/* The lock goes last, so the directory is never unlocked while
 		 * it still lists cgroups or a link. */
-		static const char *const files[] = { "name", "hostname", "hosts", "resolv.conf" };
+		static const char *const files[] = { "name", "config", "hostname", "hosts",
+						     "resolv.conf" };
 		static const char *const dirs[] = { "work/work", "work", "merged", "upper" };
 		char path[4300];
 		/* What a state directory holds, by name: one system call each,
@@ -432,6 +522,7 @@ void byoc_state_remove(struct byoc_state *st)
 			byoc_log("state: cannot remove %s: %s", st->dir, strerror(errno));
 		st->dir[0] = '\0';
 	}
+	byoc_state_started(st);
 	if (st->journal_fd >= 0)
 		close(st->journal_fd);
 	st->journal_fd = -1;

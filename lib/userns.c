@@ -760,17 +760,3 @@ int byoc_userns_apparmor_restricted(void)
 		return 0;
 	return v == 1;
 }
-
-const char *byoc_userns_state_root(void)
-{
-	static char root[4096];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	struct stat st;
-
-	if (xdg && xdg[0] == '/' && strlen(xdg) < sizeof(root) - 6 && stat(xdg, &st) == 0 &&
-	    S_ISDIR(st.st_mode) && st.st_uid == geteuid())
-		snprintf(root, sizeof(root), "%s/byoc", xdg);
-	else
-		snprintf(root, sizeof(root), "/tmp/byoc-%u", (unsigned)geteuid());
-	return root;
-}

@@ -137,7 +137,3 @@ bool byoc_userns_user_xattrs(const char *dir);
  * forbids a normal user's user namespaces, 0 when not, or when there is no
  * such knob. */
 int byoc_userns_apparmor_restricted(void);
-
-/* The rootless runtime's state root: $XDG_RUNTIME_DIR/byoc when that is the
- * caller's, /tmp/byoc-UID otherwise. */
-const char *byoc_userns_state_root(void);

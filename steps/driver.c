@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "monitor.h"
 
 #ifndef BYOC_DEFAULT_ROOTFS
 #define BYOC_DEFAULT_ROOTFS "rootfs"
@@ -144,11 +145,28 @@ int byoc_step_main(const struct byoc_step *step, int argc, char **argv)
 			prog);
 
 	r = byoc_container_init(&c, &opts, &err);
-	if (r == 0) {
-		c.needs = step->needs;
-		c.n_needs = step->n_needs;
-		r = byoc_container_run(&c, step->stages, step->n_stages, &status, &err);
+	if (r == 0 && opts.detach) {
+		/* The monitor runs the container; this process returns once
+		 * the command runs, with its id, or with why it does not. */
+		r = byoc_monitor_detach(&c, &err);
+		if (r > 0) {
+			printf("%s\n", c.id);
+			return 0;
+		}
 	}
+	if (r == 0)
+		r = byoc_container_run(&c,
+				       &(struct byoc_stage_list){ step->stages, step->n_stages,
+								  step->needs, step->n_needs },
+				       &status, &err);
+	if (c.ready_fd >= 0) {
+		/* The monitor, and its command never ran: byoc run -d, waiting,
+		 * says why. */
+		byoc_monitor_report(&c, &err);
+		return err.status ? err.status : BYOC_EXIT_RUNTIME;
+	}
+	if (opts.detach && c.command_ran)
+		return status; /* the monitor: nobody reads its status */
 	if (r < 0) {
 		print_stats(prog, &c, &opts);
 		print_kept(prog, &c);

@@ -16,9 +16,9 @@
 #include "harness.h"
 
 #define HINT_RUN  "steps/byoc/main.c and every stage it lists; README.md, \"Bad input and faults\""
-#define HINT_OPTS "lib/options.c (--name, --env, --workdir) and lib/container.c, child_exec()"
+#define HINT_OPTS "lib/options.c (--name, --env, --workdir) and lib/child.c, child_exec()"
 #define HINT_NAME "lib/state.c, name_free() and byoc_state_create()"
-#define HINT_GC	  "tools/gc.c and lib/state.c, byoc_state_gc()"
+#define HINT_GC	  "steps/byoc/verbs.c, byoc_gc_main(), and lib/gc.c"
 
 /* The NUL-separated file /proc/PID/<file> with each NUL turned into `sep`. */
 static char *proc_file(pid_t pid, const char *file, char sep)

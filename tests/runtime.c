@@ -27,7 +27,7 @@
 #include "harness.h"
 #include "leaks.h"
 
-#define HINT_FDS "lib/container.c, close_inherited_fds() and byoc_stdio_ensure()"
+#define HINT_FDS "lib/child.c, close_inherited_fds(), and lib/container.c, byoc_stdio_ensure()"
 #define HINT_INIT                                                                                  \
 	"lib/init.c and steps/init.c; steps/02-pid-ns/README.md, \"PID 1 and the host's binary\""
 #define HINT_DEATH "lib/container.c, await_exec() and died_before_exec()"
@@ -427,6 +427,8 @@ static void run_row(const char *input, struct h_run *r, const char *root, bool a
 		}
 		if (strncmp(w, "$ROOT", 5) == 0)
 			w = h_printf("%s%s", root, w + 5);
+		else if (strncmp(w, "$KEPT", 5) == 0)
+			w = h_printf("%s/kept%s", h_tmp, w + 5);
 		else if (strncmp(w, "$TMP", 4) == 0)
 			w = h_printf("%s%s", h_tmp, w + 4);
 		args[nargs++] = w;
@@ -451,6 +453,97 @@ static char *quoted(const char *cell)
 	return b ? strndup(a + 1, (size_t)(b - a - 1)) : strdup("");
 }
 
+/* The state that rows of byoc's other verbs find: two exited containers
+ * whose ids begin alike, under a state root of their own ($KEPT). */
+static void make_fixture_kept(void)
+{
+	static const char *const ids[] = { "aaaaaaaaaaa1", "aaaaaaaaaaa2" };
+	char *p = h_printf("%s/kept", h_tmp);
+
+	ck_assert_msg(mkdir(p, 0700) == 0, "mkdir(%s): %s", p, strerror(errno));
+	free(p);
+	for (size_t i = 0; i < 2; i++) {
+		p = h_printf("%s/kept/%s", h_tmp, ids[i]);
+		ck_assert(mkdir(p, 0700) == 0);
+		free(p);
+		p = h_printf("%s/kept/%s/exit", h_tmp, ids[i]);
+		h_write_file(p, "0 1 \n", 0600);
+		free(p);
+		p = h_printf("%s/kept/%s/config", h_tmp, ids[i]);
+		h_write_file(p, "created 1\ndetached 1\narg /bin/true\n", 0600);
+		free(p);
+	}
+}
+
+/* A row "with `NAME` running: `byoc ...`" (or exited, or in the
+ * foreground) first makes that container, and removes it after. */
+enum row_setup { ROW_PLAIN, ROW_RUNNING, ROW_EXITED, ROW_FOREGROUND };
+
+static enum row_setup row_setup_of(const char *line)
+{
+	if (strncmp(line, "| with `", 8) != 0)
+		return ROW_PLAIN;
+	return strstr(line, "` running: `")		? ROW_RUNNING
+	       : strstr(line, "` exited: `")		? ROW_EXITED
+	       : strstr(line, "` in the foreground: `") ? ROW_FOREGROUND
+							: ROW_PLAIN;
+}
+
+/* "running", "exited", or "" when `name` is no container: what byoc
+ * inspect says, to show that a refused row changed nothing. */
+static char *container_status(const char *name)
+{
+	const char *argv[] = { h_bin, "inspect", name, NULL };
+	struct h_run r;
+	char *at, *status;
+
+	h_run_argv(&r, argv);
+	at = strstr(r.out, "\"Status\": \"");
+	status = at ? strndup(at + 11, strcspn(at + 11, "\"")) : strdup("");
+	h_run_free(&r);
+	return status;
+}
+
+static void setup_row(enum row_setup kind, const char *name, struct h_proc *fg)
+{
+	const char *running[] = { h_bin,  "run", "-d",	  "--name", name, "--net",
+				  "none", "--",	 "sleep", "60",	    NULL };
+	const char *exited[] = { h_bin,	  "run",  "-d", "--name",    name,
+				 "--net", "none", "--", "/bin/true", NULL };
+	const char *stop[] = { h_bin, "stop", name, NULL };
+	const char *foreground[] = { h_bin,  "run", "--name", name, "--net",
+				     "none", "--",  "sh",     "-c", "echo ready; read x",
+				     NULL };
+	struct h_run r;
+
+	if (kind == ROW_FOREGROUND) {
+		h_spawn(fg, foreground);
+		h_assert_ready(fg);
+		return;
+	}
+	h_run_argv(&r, kind == ROW_RUNNING ? running : exited);
+	ck_assert_msg(r.status == 0, "setting up %s: byoc run -d: status %d, %s", name, r.status,
+		      r.err);
+	h_run_free(&r);
+	if (kind == ROW_EXITED) {
+		h_run_argv(&r, stop);
+		h_run_free(&r);
+	}
+}
+
+static void teardown_row(enum row_setup kind, const char *name, struct h_proc *fg)
+{
+	const char *rm[] = { h_bin, "rm", "-f", name, NULL };
+	struct h_run r;
+
+	if (kind == ROW_FOREGROUND) {
+		h_finish(fg, &r);
+	} else {
+		h_run_argv(&r, rm);
+	}
+	h_run_free(&r);
+}
+
 START_TEST(test_runtime_bad_input_table)
 {
 	FILE *f = fopen(BYOC_README, "re");
@@ -460,11 +553,14 @@ START_TEST(test_runtime_bad_input_table)
 
 	ck_assert_msg(f, "open(%s): %s", BYOC_README, strerror(errno));
 	make_fixture_rootfs(root);
+	make_fixture_kept();
 	while (getline(&line, &cap, f) > 0) {
 		if (strncmp(line, "## ", 3) == 0)
 			in_section = strncmp(line, "## Bad input and faults", 23) == 0;
 		bool as_nobody = strncmp(line, "| as nobody: `byoc", 18) == 0;
-		if (!in_section || (strncmp(line, "| `byoc", 7) != 0 && !as_nobody))
+		enum row_setup setup = row_setup_of(line);
+		if (!in_section ||
+		    (strncmp(line, "| `byoc", 7) != 0 && !as_nobody && setup == ROW_PLAIN))
 			continue;
 		/* | `input` | status | `message` or - | */
 		char *cells[4] = { 0 }, *save = NULL, *copy = strdup(line);
@@ -473,9 +569,16 @@ START_TEST(test_runtime_bad_input_table)
 		     c = strtok_r(NULL, "|", &save))
 			cells[nc++] = c;
 		ck_assert_msg(nc >= 3, "README row with fewer than 3 cells: %s", line);
-		char *input = quoted(cells[0]), *want = quoted(cells[2]);
+		char *name = setup ? quoted(cells[0]) : NULL, *before = NULL;
+		char *input = quoted(setup ? strchr(strchr(cells[0], '`') + 1, '`') + 1 : cells[0]);
+		char *want = quoted(cells[2]);
 		int status = atoi(cells[1]);
 		struct h_run r;
+		struct h_proc fg;
+		if (setup) {
+			setup_row(setup, name, &fg);
+			before = container_status(name);
+		}
 		/* nobody's state root, when the row is the first to make it. */
 		char *state = h_printf("/tmp/byoc-%d", H_NOBODY);
 		bool had_state = access(state, F_OK) == 0;
@@ -488,6 +591,20 @@ START_TEST(test_runtime_bad_input_table)
 		bool verbose = strstr(input, " -v ") != NULL;
 		bool ok = r.status == status && strstr(r.err, want) &&
 			  (!want[0] || verbose || h_count_lines(r.err) == 1);
+		/* A refusal changes nothing: the container is as it was. */
+		if (setup) {
+			char *after = container_status(name);
+			if (status != 0 && strcmp(before, after) != 0) {
+				snprintf(failures + strlen(failures),
+					 sizeof(failures) - strlen(failures),
+					 "\n  %s: refused, yet container %s went from '%s' to '%s'",
+					 input, name, before, after);
+			}
+			teardown_row(setup, name, &fg);
+			free(after);
+			free(before);
+			free(name);
+		}
 		if (!ok)
 			snprintf(failures + strlen(failures), sizeof(failures) - strlen(failures),
 				 "\n  %s: expected status %d and the line \"%s\"; saw status %d, "

@@ -28,6 +28,8 @@
 #include "seccomp_cache.h"
 #include "seccomp_profile.h"
 #include "state.h"
+#include "gc.h"
+#include "record.h"
 #include "userns.h"
 
 /* ---- sizes and counts ---- */
@@ -482,7 +484,7 @@ START_TEST(test_overlay_layer_options)
 	for (int i = 0; i < BYOC_LAYERS_MAX; i++) {
 		char *d = NULL;
 		ck_assert(asprintf(&d, "%s/l%d", root, i) > 0 && mkdir(d, 0755) == 0);
-		int r = byoc_layer_add(&o, d, &err);
+		int r = byoc_layer_add(o.layers, &o.n_layers, d, &err);
 		ck_assert_msg(i < BYOC_LAYERS_MAX - 1 ? r == 0 : r < 0, "layer %d: %d %s", i, r,
 			      err.msg);
 		if (r < 0)
@@ -523,16 +525,16 @@ START_TEST(test_overlay_options_fit_a_page)
 	layer[room] = '\0';
 	o.layers[0] = layer;
 	o.n_layers = 1;
-	ck_assert_msg(byoc_overlay_check(&o, dir, &err) == 0, "%zu bytes refused: %s", limit - 1,
-		      err.msg);
+	ck_assert_msg(byoc_overlay_check(o.rootfs, o.layers, o.n_layers, dir, &err) == 0,
+		      "%zu bytes refused: %s", limit - 1, err.msg);
 	layer[room] = 'x';
 	layer[room + 1] = '\0';
-	ck_assert_int_lt(byoc_overlay_check(&o, dir, &err), 0);
+	ck_assert_int_lt(byoc_overlay_check(o.rootfs, o.layers, o.n_layers, dir, &err), 0);
 	ck_assert_msg(strstr(err.msg, "at most 0 of these layers fit"), "%s", err.msg);
 
 	/* The rootfs given as a layer too. */
 	o.layers[0] = dir;
-	ck_assert_int_lt(byoc_overlay_check(&o, dir, &err), 0);
+	ck_assert_int_lt(byoc_overlay_check(o.rootfs, o.layers, o.n_layers, dir, &err), 0);
 	ck_assert_msg(strstr(err.msg, "the rootfs itself"), "%s", err.msg);
 	rmdir(dir);
 }
@@ -714,9 +716,8 @@ static int run(const struct byoc_stage *const *stages, size_t n, const char *con
 	child_pipe = fds[1];
 	child_pipe_read = fds[0];
 	ck_assert(byoc_container_init(&c, &opts, err) == 0);
-	c.needs = run_needs;
-	c.n_needs = run_n_needs;
-	r = byoc_container_run(&c, stages, n, status, err);
+	r = byoc_container_run(&c, &(struct byoc_stage_list){ stages, n, run_needs, run_n_needs },
+			       status, err);
 	close(fds[1]);
 	got = read(fds[0], child_events, sizeof(child_events) - 1);
 	child_events[got > 0 ? got : 0] = '\0';
@@ -1290,8 +1291,38 @@ START_TEST(test_state_gc_removes_the_dead_only)
 	ck_assert(mkdir(path, 0700) == 0);
 	snprintf(path, sizeof(path), "%s/keep-me", root);
 	ck_assert(mkdir(path, 0700) == 0);
+	/* A detached container whose monitor was killed: its record stays,
+	 * with how it ended, and its journal goes. And one that exited
+	 * before: its kept record is left as it is. */
+	snprintf(path, sizeof(path), "%s/cccccccccccc", root);
+	ck_assert(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/cccccccccccc/journal", root);
+	ck_assert(close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) == 0);
+	snprintf(path, sizeof(path), "%s/cccccccccccc/config", root);
+	f = fopen(path, "we");
+	fputs("created 1\ndetached 1\narg sleep\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/dddddddddddd", root);
+	ck_assert(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/dddddddddddd/exit", root);
+	f = fopen(path, "we");
+	fputs("3 2 \n", f);
+	fclose(f);
 
-	ck_assert_int_eq(byoc_state_gc(root, NULL, NULL, &err), 2);
+	ck_assert_int_eq(byoc_gc(root, NULL, NULL, &err), 2);
+	struct byoc_record rec;
+	ck_assert_int_eq(byoc_record_load(root, "cccccccccccc", &rec), 0);
+	ck_assert_msg(rec.exited && rec.exit_status == 137 &&
+			      strcmp(rec.reason, "its monitor was killed") == 0 && !rec.running,
+		      "a detached container whose monitor died: exited %d, status %d, reason '%s'",
+		      rec.exited, rec.exit_status, rec.reason);
+	snprintf(path, sizeof(path), "%s/cccccccccccc/journal", root);
+	ck_assert(stat(path, &st) < 0);
+	ck_assert_int_eq(byoc_record_load(root, "dddddddddddd", &rec), 0);
+	ck_assert(rec.exited && rec.exit_status == 3);
+	ck_assert_int_eq(byoc_remove_tree(AT_FDCWD, rec.dir), 0);
+	snprintf(path, sizeof(path), "%s/cccccccccccc", root);
+	ck_assert_int_eq(byoc_remove_tree(AT_FDCWD, path), 0);
 	ck_assert(stat("/etc", &st) == 0);
 	ck_assert(stat(live.dir, &st) == 0);
 	snprintf(path, sizeof(path), "%s/aaaaaaaaaaaa", root);

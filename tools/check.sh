@@ -40,6 +40,7 @@ before=$(build/tests/leak-snapshot 2>/dev/null)
 
 prove "solutions, exercises and tests build with -Werror" make --no-print-directory -s _check-build
 prove "the library's unit tests pass" build/solutions/unit-tests
+prove "no two modules of lib/ include each other, directly or around a circle" tools/include-circles.sh
 prove "the runner names and undoes what a test changes on the machine" tools/slate-proof.sh
 for step in $steps; do
 	n=${step%%-*}
@@ -54,6 +55,8 @@ prove "the runtime's own tests pass (fds, stdio, --init, set-up deaths, stale st
 	build/tests/suite-runtime --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
 prove "byoc run end to end: every isolation from outside, --name, -e, -w, gc, version" \
 	build/tests/suite-byoc-run --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
+prove "byoc's lifecycle: run -d and its monitor, ps, logs, exec, stop, kill, rm, inspect, -t" \
+	build/tests/suite-lifecycle --bin build/solutions/byoc --rootfs "$rootfs" --impl solutions
 prove "escapes: every door of README's \"Escapes tried\" held by byoc run, open where the table says" \
 	build/tests/suite-escapes --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
 prove "soak: 200 runs back to back and 10 at once, nothing left" \

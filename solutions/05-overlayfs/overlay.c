@@ -22,7 +22,7 @@ static int overlay_prepare(struct byoc_container *c, struct byoc_error *err)
 
 	/* Refuse what overlayfs would refuse (a layer twice, options longer
 	 * than a page, a state directory on overlayfs), before making anything. */
-	if (byoc_overlay_check(o, c->state.dir, err) < 0)
+	if (byoc_overlay_check(o->rootfs, o->layers, o->n_layers, c->state.dir, err) < 0)
 		return -1;
 	snprintf(ov->upper, sizeof(ov->upper), "%s/upper", c->state.dir);
 	snprintf(ov->work, sizeof(ov->work), "%s/work", c->state.dir);

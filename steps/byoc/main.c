@@ -1,6 +1,6 @@
 /* byoc: the lab's finished runtime, every step's stage in one container.
  *   byoc run [OPTION...] [--] [COMMAND [ARG...]]
- *   byoc gc | version | --help
+ *   byoc ps | logs | exec | stop | kill | rm | inspect | gc | version | --help
  * Built from the stages of IMPL (`sudo make run IMPL=exercises`: all of
  * them the student's own). */
 #define _GNU_SOURCE
@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "driver.h"
-#include "gc.h"
 #include "stages.h"
+#include "verbs.h"
 
 #ifndef BYOC_VERSION
 #define BYOC_VERSION "unknown"
@@ -41,24 +41,63 @@ static const struct byoc_step run = {
 	.prog = "byoc run",
 	.summary = "Run COMMAND (default: /bin/sh) in the full container: the stages of every "
 		   "step,\nbuilt from " BYOC_IMPL "/.",
-	.options = BYOC_OPTS_10 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR,
+	.options = BYOC_OPTS_10 | BYOC_OPT_NAME | BYOC_OPT_ENV | BYOC_OPT_WORKDIR |
+		   BYOC_OPT_DETACH | BYOC_OPT_TTY | BYOC_OPT_INTERACTIVE,
 	.stages = stages,
 	.n_stages = sizeof(stages) / sizeof(stages[0]),
 	.needs = needs,
 	.n_needs = sizeof(needs) / sizeof(needs[0]),
 };
 
+static int version_main(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "byoc version: takes no arguments: run 'byoc version'\n");
+		return 125;
+	}
+	printf("byoc %s (stages from %s/)\n", BYOC_VERSION, BYOC_IMPL);
+	return 0;
+}
+
+static int run_main(int argc, char **argv)
+{
+	return byoc_step_main(&run, argc, argv);
+}
+
+static const struct {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *usage, *help;
+} verbs[] = {
+	{ "run", run_main, "run [OPTION...] [--] [CMD [ARG...]]",
+	  "run CMD in a new container (byoc run --help)" },
+	{ "ps", byoc_ps_main, "ps [-a] [-q]", "list running containers (-a: also exited ones)" },
+	{ "logs", byoc_logs_main, "logs [-f] NAME", "print a detached container's output" },
+	{ "exec", byoc_exec_main, "exec [-it] [-e K=V] [-w DIR] NAME CMD...",
+	  "run CMD in a running container" },
+	{ "stop", byoc_stop_main, "stop [-t SECONDS] NAME...",
+	  "SIGTERM, then SIGKILL after 10 s (-t)" },
+	{ "kill", byoc_kill_main, "kill [-s SIGNAL] NAME...",
+	  "send a signal (default SIGKILL) to PID 1" },
+	{ "rm", byoc_rm_main, "rm [-f] NAME...", "remove an exited container (-f: a running one)" },
+	{ "inspect", byoc_inspect_main, "inspect NAME...",
+	  "a container's config and state as JSON" },
+	{ "gc", byoc_gc_main, "gc", "remove what killed runtimes left behind" },
+	{ "version", version_main, "version", "print the version" },
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: byoc COMMAND\n"
 		   "The lab's container runtime, built from " BYOC_IMPL "/.\n\n"
-		   "Commands:\n"
-		   "  run [OPTION...] [--] [CMD [ARG...]]  run CMD in a new container "
-		   "(byoc run --help)\n"
-		   "  gc                                   remove what killed runtimes left "
-		   "behind\n"
-		   "  version                              print the version\n"
-		   "  --help                               show this help\n");
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(f, "  %-42s %s\n", verbs[i].usage, verbs[i].help);
+	fprintf(f,
+		"  %-42s %s\n\nNAME is a container's name, its id, or a prefix of one id.\n"
+		"Every command takes --state-dir DIR (default /run/byoc) after its name.\n",
+		"--help", "show this help");
 }
 
 int main(int argc, char **argv)
@@ -70,23 +109,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "byoc: no command given: try 'byoc run -- /bin/sh'\n");
 		return 125;
 	}
-	if (strcmp(cmd, "run") == 0)
-		return byoc_step_main(&run, argc - 1, argv + 1);
-	if (strcmp(cmd, "gc") == 0 && argc == 2)
-		return byoc_gc_main("byoc gc");
-	if (strcmp(cmd, "version") == 0 && argc == 2) {
-		printf("byoc %s (stages from %s/)\n", BYOC_VERSION, BYOC_IMPL);
-		return 0;
-	}
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(cmd, verbs[i].name) == 0)
+			return verbs[i].main(argc - 1, argv + 1);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "gc") == 0 || strcmp(cmd, "version") == 0) {
-		fprintf(stderr, "byoc %s: takes no arguments: run 'byoc %s'\n", cmd, cmd);
-		return 125;
-	}
-	fprintf(stderr, "byoc: unknown command '%s': give run, gc or version (see byoc --help)\n",
+	fprintf(stderr,
+		"byoc: unknown command '%s': give run, ps, logs, exec, stop, kill, rm, inspect, "
+		"gc or version (see byoc --help)\n",
 		cmd);
 	return 125;
 }
