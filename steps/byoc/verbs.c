@@ -103,6 +103,25 @@ static int resolve(const struct verb *v, const char *ref, struct byoc_record *r)
 	return 0;
 }
 
+/* resolve(), then take the container's lock (waiting while it starts or
+ * another byoc command acts on it) and read its record again under it.
+ * Returns the lock's fd, or -1 after saying why. */
+static int lock_container(const struct verb *v, const char *ref, struct byoc_record *r)
+{
+	struct byoc_error err = { 0 };
+	int lock;
+
+	if (resolve(v, ref, r) < 0)
+		return -1;
+	lock = byoc_state_lock(v->root, r->id, &err);
+	if (lock >= 0 && byoc_record_load(v->root, r->id, r) == 0)
+		return lock;
+	if (lock >= 0)
+		close(lock);
+	fprintf(stderr, "byoc %s: %s\n", v->name, err.msg[0] ? err.msg : "the container is gone");
+	return -1;
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -312,15 +331,11 @@ int byoc_exec_main(int argc, char **argv)
 		return r < 0 ? 0 : r;
 	if (v.value['w'] && v.value['w'][0] != '/')
 		return usage_error(&v, "-w takes an absolute directory");
-	if (resolve(&v, argv[v.first], &rec) < 0)
-		return BYOC_EXIT_RUNTIME;
 	/* stop and rm wait while this enters; the command then runs on its
 	 * own, and ends with the container. */
-	lock = byoc_state_lock(v.root, rec.id, &err);
-	if (lock < 0 || byoc_record_load(v.root, rec.id, &rec) < 0) {
-		fprintf(stderr, "byoc exec: %s\n", err.msg[0] ? err.msg : "the container is gone");
+	lock = lock_container(&v, argv[v.first], &rec);
+	if (lock < 0)
 		return BYOC_EXIT_RUNTIME;
-	}
 	if (!rec.running || !byoc_record_pid_alive(&rec)) {
 		fprintf(stderr,
 			"byoc exec: container %s is not running: exec enters a running one; "
@@ -394,16 +409,10 @@ static int signal_container(const struct byoc_record *rec, int sig)
 static int stop_one(const struct verb *v, const char *ref, int first_signal, int timeout_ms)
 {
 	struct byoc_record rec;
-	struct byoc_error err = { 0 };
-	_cleanup_close_ int lock = -1;
+	_cleanup_close_ int lock = lock_container(v, ref, &rec);
 
-	if (resolve(v, ref, &rec) < 0)
+	if (lock < 0)
 		return BYOC_EXIT_RUNTIME;
-	lock = byoc_state_lock(v->root, rec.id, &err);
-	if (lock < 0 || byoc_record_load(v->root, rec.id, &rec) < 0) {
-		fprintf(stderr, "byoc %s: %s\n", v->name, err.msg[0] ? err.msg : "it is gone");
-		return BYOC_EXIT_RUNTIME;
-	}
 	if (!rec.running)
 		return 0;
 	signal_container(&rec, first_signal);
@@ -458,15 +467,12 @@ int byoc_kill_main(int argc, char **argv)
 	}
 	for (int i = v.first; i < argc; i++) {
 		struct byoc_record rec;
-		struct byoc_error err = { 0 };
-		_cleanup_close_ int lock = -1;
-		if (resolve(&v, argv[i], &rec) < 0) {
+		_cleanup_close_ int lock = lock_container(&v, argv[i], &rec);
+		if (lock < 0) {
 			status = BYOC_EXIT_RUNTIME;
 			continue;
 		}
-		lock = byoc_state_lock(v.root, rec.id, &err);
-		if (lock < 0 || byoc_record_load(v.root, rec.id, &rec) < 0 || !rec.running ||
-		    signal_container(&rec, sig) < 0) {
+		if (!rec.running || signal_container(&rec, sig) < 0) {
 			fprintf(stderr,
 				"byoc kill: container %s is not running: nothing to signal (see "
 				"'byoc ps -a')\n",
