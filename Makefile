@@ -122,6 +122,11 @@ $(TESTS_OUT)/suite-byoc-run: $(TESTS_OUT)/byoc_run.o $(patsubst tests/%.c,$(TEST
 # byoc's lifecycle beside run: run -d, ps, logs, exec, stop, kill, rm, -t.
 $(TESTS_OUT)/suite-lifecycle: $(TESTS_OUT)/lifecycle.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
 	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) -lutil
+# byoc as an OCI runtime: bundles, and podman and containerd driving it.
+$(TESTS_OUT)/suite-oci: $(TESTS_OUT)/oci.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS) -ljansson
+$(TESTS_OUT)/suite-oci-clients: $(TESTS_OUT)/oci_clients.o $(patsubst tests/%.c,$(TESTS_OUT)/%.o,$(HARNESS_SRCS))
+	$(CC) $(CFLAGS) -o $@ $^ $(CHECK_LIBS)
 suite_bin = $(TESTS_OUT)/suite-$(subst -,_,$(1))
 # Step 06's suite preloads a fault into the runtime (tests/netlink_fault.c).
 $(TESTS_OUT)/netlink-fault.so: tests/netlink_fault.c
@@ -138,7 +143,7 @@ $(TESTS_OUT)/leak-snapshot: $(TESTS_OUT)/leak_snapshot.o $(TESTS_OUT)/leaks.o
 	$(CC) $(CFLAGS) -o $@ $^
 
 # The unit tests also drive the reference cgroup stage against a fake tree.
-$(OUT)/unit-tests: $(OUT)/tests/unit.o $(OUT)/solutions/04-cgroups/cgroups.o $(LIB_OBJS)
+$(OUT)/unit-tests: $(OUT)/tests/unit.o $(OUT)/tests/unit_oci.o $(OUT)/solutions/04-cgroups/cgroups.o $(LIB_OBJS)
 	$(CC) $(CFLAGS) $(if $(SAN),$(SANFLAGS)) -o $@ $^ $(CHECK_LIBS) $(CAP_LIBS) $(MNL_LIBS) $(SECCOMP_LIBS)
 
 # Step 04's stage against a fake cgroup tree, so that its suite grades the v1
@@ -174,6 +179,11 @@ $(MUTANT_DIR)/devices-probe: $(OUT)/tests/devices_probe.o \
 		$(patsubst %.c,%.o,$(wildcard $(MUTANT_DIR)/08-devices-and-proc/*.c)) $(LIB_OBJS)
 	$(DEVICES_PROBE_LINK)
 endif
+
+# make bench's OCI cycle: create, start, reap, delete, for any runtime.
+$(BUILD)/bench/cycle: tools/bench/cycle.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
 
 # make bench's timing driver (tools/bench/).
 BENCH_SRCS := $(addprefix tools/bench/,bench.c concurrent.c leaks.c report.c) tests/leaks.c
@@ -224,7 +234,7 @@ compile_commands.json: Makefile tools/compile-commands.sh $(EDITOR_SRCS)
 # What people run. Targets that need root say so at once; whatever they write
 # under build/ is handed back to the user behind sudo.
 
-ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak run bench bench-deps \
+ROOT_GOALS := step-% shell test grade check check-v2 rootfs clean-host soak run bench bench-deps oci-deps \
 	debian-rootfs
 ifneq ($(shell id -u),0)
 ifneq ($(filter $(ROOT_GOALS),$(MAKECMDGOALS)),)
@@ -235,7 +245,7 @@ as_user = s=0; $(1) || s=$$?; tools/give-back.sh $(BUILD) compile_commands.json;
 # Student code runs in throwaway mount (private), UTS and IPC namespaces.
 SANDBOX := tools/sandbox.sh
 
-.PHONY: help deps doctor rootfs debian-rootfs seccomp-profile _check-fixtures build exercises check-exercises test grade check shell run \
+.PHONY: help deps oci-deps doctor rootfs debian-rootfs seccomp-profile _check-fixtures build exercises check-exercises test grade check shell run \
 	format clean clean-host soak bench bench-deps check-v2 _check-v2 vm vm-deps _check-build _check-san-build $(addprefix step-,$(foreach s,$(STEPS),$(call num,$(s)))) _build _rootfs _tests _suites
 
 help:
@@ -274,6 +284,8 @@ help:
 	@echo "  sudo make deps            install missing packages with apt-get"
 	@echo "  make vm                   a root shell in a cgroup-v2 VM with the lab mounted, for"
 	@echo "                            machines that are v1, lack a feature, or give no root"
+	@echo "  sudo make oci-deps        install podman, containerd and catatonit (make check drives"
+	@echo "                            byoc with them)"
 	@echo "  sudo make vm-deps         install QEMU and unpack Debian's kernel into $(BUILD)/vm"
 	@echo "  sudo make rootfs          build the busybox root file system in build/rootfs,"
 	@echo "                            and step 05's image layer in build/layers/app"
@@ -289,6 +301,12 @@ help:
 
 deps:
 	@tools/deps.sh
+
+# The OCI clients that drive byoc in make check (tests/oci_clients.c), and
+# catatonit, from which podman builds a pod's pause image.
+OCI_DEPS := podman=podman containerd=containerd ctr=containerd catatonit=catatonit
+oci-deps:
+	@tools/deps.sh $(OCI_DEPS)
 
 doctor:
 	@$(call as_user,{ if pkg-config --exists libcap 2>/dev/null; then $(MAKE) --no-print-directory -s $(BUILD)/caps; fi; tools/doctor.sh $(BUILD); })
@@ -343,14 +361,16 @@ grade:
 	@$(call as_user,$(MAKE) --no-print-directory _suites && $(SANDBOX) tools/grade.sh $(OUT) $(ROOTFS) $(IMPL) $(BUILD)/grade $(SELECTED))
 
 check:
-	@tools/deps.sh debootstrap=debootstrap
+	@tools/deps.sh debootstrap=debootstrap $(OCI_DEPS)
 	@$(call as_user,tools/check.sh)
 
 # Internal pieces of `make check`.
 _check-build:
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=solutions _tests $(BUILD)/solutions/unit-tests \
 		$(TESTS_OUT)/slate-proof $(TESTS_OUT)/suite-runtime $(TESTS_OUT)/suite-byoc-run \
-		$(TESTS_OUT)/suite-lifecycle $(TESTS_OUT)/suite-escapes $(BUILD)/solutions/byoc
+		$(TESTS_OUT)/suite-lifecycle $(TESTS_OUT)/suite-oci $(TESTS_OUT)/suite-oci-clients \
+		$(TESTS_OUT)/suite-escapes \
+		$(BUILD)/solutions/byoc
 	@$(MAKE) --no-print-directory WERROR=1 IMPL=exercises _tests $(BUILD)/exercises/byoc
 _check-fixtures: $(BUILD)/debian.built $(DOCKER_PROFILE)
 _check-san-build:
@@ -369,7 +389,7 @@ soak:
 # Speed: byoc run beside the floor and the other runtimes (tools/bench/).
 # The chart needs gnuplot, so bench installs it as bench-deps would.
 BENCH_BINS := $(BUILD)/solutions/byoc $(foreach s,$(STEPS),$(BUILD)/solutions/step-$(call num,$(s))) \
-	$(BUILD)/bench/floor $(BUILD)/bench/bench
+	$(BUILD)/bench/floor $(BUILD)/bench/bench $(BUILD)/bench/cycle
 bench:
 	@tools/deps.sh gnuplot=gnuplot-nox
 	@$(call as_user,$(MAKE) --no-print-directory IMPL=solutions _rootfs $(BENCH_BINS) \

@@ -18,6 +18,7 @@
 #include "exec.h"
 #include "init.h"
 #include "log.h"
+#include "oci.h"
 #include "tty.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -98,6 +99,59 @@ static int set_stdio(struct byoc_container *c, struct byoc_error *err)
 	return byoc_tty_child(c->sync_fd, have_ws ? &ws : NULL, err);
 }
 
+/* Whether `file` names a program execvp() would run: with a '/', that
+ * path; else the first match in $PATH. Returns 0 or -errno. */
+static int find_command(const char *file)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	int e = ENOENT;
+
+	if (strchr(file, '/'))
+		return access(file, X_OK) == 0 ? 0 : -errno;
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", file);
+		if (access(buf, X_OK) == 0)
+			return 0;
+		if (errno != ENOENT && errno != ENOTDIR)
+			e = errno;
+		p += n + (p[n] == ':');
+	}
+	return -e;
+}
+
+/* byoc create: the command is looked up now, while the runtime still
+ * listens; then the child tells it "created", stops dying with it, and
+ * waits at the exec FIFO until byoc start opens the other end. */
+static void wait_for_start(struct byoc_container *c, char **argv)
+{
+	struct byoc_error err = { 0 };
+	char path[64];
+	int r = find_command(argv[0]), fd;
+
+	if (r < 0) {
+		byoc_exec_error(argv[0], -r, &err);
+		child_fail_in(c->sync_fd, &err, "exec");
+	}
+	/* The state directory's locks are its runtime's: the child's copies
+	 * of their fds would hold them for as long as it waits. */
+	if (c->state.dir_fd >= 0)
+		close(c->state.dir_fd);
+	if (c->state.journal_fd >= 0)
+		close(c->state.journal_fd);
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (send(c->sync_fd, &(char){ BYOC_CREATED_BYTE }, 1, MSG_NOSIGNAL) != 1)
+		_exit(BYOC_EXIT_RUNTIME);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->exec_fifo);
+	while ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(BYOC_EXIT_RUNTIME);
+	close(fd);
+	close(c->exec_fifo);
+}
+
 static _Noreturn void child_exec(struct byoc_run *run)
 {
 	static char path_env[] =
@@ -121,6 +175,9 @@ static _Noreturn void child_exec(struct byoc_run *run)
 		n_env = env_set(envp, n_env, c->opts->env[i]);
 	envp[n_env] = NULL;
 	environ = envp; /* execvp() searches the PATH given here */
+	/* An OCI bundle's process has exactly the environment it lists. */
+	if (c->opts->oci)
+		environ = (char **)c->opts->oci->process.env;
 	/* --workdir: after pivot_root, so the path is the container's. */
 	if (c->opts->workdir && chdir(c->opts->workdir) < 0) {
 		char name[16];
@@ -169,6 +226,8 @@ static _Noreturn void child_exec(struct byoc_run *run)
 			;
 		close(started[0]);
 	}
+	if (c->exec_fifo >= 0)
+		wait_for_start(c, argv);
 	sigprocmask(SIG_SETMASK, &run->oldmask, NULL);
 	byoc_log("execve(%s)", argv[0]);
 	child_note(run, "exec");

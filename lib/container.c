@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +80,7 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 	c->log_pipe = -1;
 	c->log_fd = -1;
 	c->ready_fd = -1;
+	c->exec_fifo = -1;
 	for (int fd = 0; fd <= 2; fd++)
 		c->stdio[fd] = -1;
 	byoc_cgroup_defaults(&c->cgroup);
@@ -224,6 +226,11 @@ static int await_exec(struct byoc_run *run, struct byoc_error *err)
 		}
 		if (got == 0)
 			break;
+		if (got == 1 && *(const char *)&report == BYOC_CREATED_BYTE) {
+			/* byoc create: set up, it waits for byoc start. */
+			c->created = true;
+			return 0;
+		}
 	}
 	if (strcmp(run->notes->stage, "exec") == 0)
 		return 0;
@@ -244,6 +251,21 @@ static void block_signals(struct byoc_run *run)
 	sigprocmask(SIG_BLOCK, &run->waitset, &run->oldmask);
 }
 
+/* byoc create: the FIFO at which the child waits for byoc start. Anyone may
+ * open it for writing (the container's root may be another user of the
+ * machine); only root reads it. */
+static int make_exec_fifo(struct byoc_container *c, struct byoc_error *err)
+{
+	if (mkfifoat(c->state.dir_fd, "exec.fifo", 0600) < 0)
+		return byoc_error_sys(err, errno, "mkfifo(%s/exec.fifo)", c->state.dir);
+	if (fchmodat(c->state.dir_fd, "exec.fifo", 0622, 0) < 0)
+		return byoc_error_sys(err, errno, "chmod(%s/exec.fifo)", c->state.dir);
+	c->exec_fifo = openat(c->state.dir_fd, "exec.fifo", O_PATH | O_CLOEXEC);
+	if (c->exec_fifo < 0)
+		return byoc_error_sys(err, errno, "open(%s/exec.fifo, O_PATH)", c->state.dir);
+	return 0;
+}
+
 /* The state directory, its lock, and what ps, exec and stop read there. */
 static int create_state(struct byoc_run *run, struct byoc_error *err)
 {
@@ -256,6 +278,8 @@ static int create_state(struct byoc_run *run, struct byoc_error *err)
 		return in_lifecycle(err, r);
 	c->cgroup.journal_fd = c->state.journal_fd;
 	if (c->opts->detach && (r = byoc_monitor_open_log(c, err)) < 0)
+		return in_lifecycle(err, r);
+	if (c->opts->oci && (r = make_exec_fifo(c, err)) < 0)
 		return in_lifecycle(err, r);
 	return 0;
 }
@@ -376,6 +400,13 @@ static void finish(struct byoc_run *run)
 		if (c->stdio[fd] >= 0 && (fd == 0 || c->stdio[fd] != c->stdio[fd - 1]))
 			close(c->stdio[fd]);
 	byoc_monitor_close(c);
+	if (c->exec_fifo >= 0)
+		close(c->exec_fifo);
+	c->exec_fifo = -1;
+	/* byoc create: what the stages made is the container's now; byoc
+	 * delete removes it. */
+	if (c->created)
+		run->prepared = 0;
 	while (run->prepared-- > 0) {
 		const struct byoc_stage *s = run->stages[run->prepared];
 		if (s->cleanup && !byoc_stage_host_skipped(s)) {
@@ -384,7 +415,9 @@ static void finish(struct byoc_run *run)
 		}
 	}
 	c->cgroup.journal_fd = -1;
-	if (c->opts->detach && c->command_ran)
+	if (c->created)
+		byoc_state_leave(&c->state);
+	else if (c->opts->detach && c->command_ran)
 		byoc_state_keep(&c->state, byoc_record_kept);
 	else
 		byoc_state_remove(&c->state);
@@ -420,7 +453,9 @@ int byoc_container_run(struct byoc_container *c, const struct byoc_stage_list *s
 		byoc_record_write(&c->state, c->opts, c->pid, c->pid_start, &c->seccomp);
 	if (r == 0)
 		r = await_exec(&run, err);
-	if (r == 0) {
+	if (r == 0 && c->created) {
+		byoc_state_started(&c->state);
+	} else if (r == 0) {
 		command_runs(&run);
 		r = byoc_monitor_wait(&run, status, err);
 	}

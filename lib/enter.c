@@ -126,7 +126,8 @@ static int read_environ(const struct byoc_enter *e, struct target *t, struct byo
 	n = read_path(path, t->environ, sizeof(t->environ));
 	if (n < 0)
 		return byoc_error_sys(err, (int)-n, "read(%s)", path);
-	for (char *p = t->environ; p < t->environ + n && count < MAX_ENV; p += strlen(p) + 1)
+	for (char *p = t->environ; p < t->environ + n && count < MAX_ENV && !e->env_exact;
+	     p += strlen(p) + 1)
 		if (*p)
 			t->envp[count++] = p;
 	for (size_t i = 0; i <= e->n_env && count < MAX_ENV; i++) {
@@ -204,6 +205,10 @@ static int open_target(const struct byoc_enter *e, struct target *t, struct byoc
 	    read_seccomp(e, t, err) < 0)
 		return -EINVAL;
 	read_cgroups(e, t);
+	if (e->has_caps) {
+		t->cap_bnd &= e->caps, t->cap_prm &= e->caps, t->cap_eff &= e->caps;
+		t->cap_inh &= e->caps, t->cap_amb &= e->caps;
+	}
 	/* All of it from the container's PID 1, not from a process that got
 	 * its PID since. */
 	if (byoc_record_start_time(e->pid) != e->start_time)
@@ -257,8 +262,8 @@ static _Noreturn void command_main(const struct byoc_enter *e, struct target *t,
 	int init_fd;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (BYOC_SYS(&err, setresgid(0, 0, 0), "setresgid(0)") < 0 ||
-	    BYOC_SYS(&err, setgroups(0, NULL), "setgroups(0)") < 0 ||
+	if (BYOC_SYS(&err, setresgid(e->gid, e->gid, e->gid), "setresgid(%u)", e->gid) < 0 ||
+	    BYOC_SYS(&err, setgroups(e->n_groups, e->groups), "setgroups") < 0 ||
 	    BYOC_SYS(&err, setresuid(0, 0, 0), "setresuid(0)") < 0)
 		fail(sock, &err);
 	if (e->tty) {
@@ -293,7 +298,11 @@ static _Noreturn void command_main(const struct byoc_enter *e, struct target *t,
 		fail(sock, &err);
 	if (set_caps(t, &err) < 0)
 		fail(sock, &err);
-	if (t->no_new_privs && BYOC_SYS(&err, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0),
+	/* Another user than root: its capabilities go, as on any execve(). */
+	if (e->uid != 0 &&
+	    BYOC_SYS(&err, setresuid(e->uid, e->uid, e->uid), "setresuid(%u)", e->uid) < 0)
+		fail(sock, &err);
+	if ((t->no_new_privs || e->no_new_privs) && BYOC_SYS(&err, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0),
 					"prctl(PR_SET_NO_NEW_PRIVS)") < 0)
 		fail(sock, &err);
 	if (t->filter_len) {
@@ -303,6 +312,9 @@ static _Noreturn void command_main(const struct byoc_enter *e, struct target *t,
 			fail(sock, &err);
 	}
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	/* Detached: the joiner exits once the command runs. */
+	if (e->detach)
+		prctl(PR_SET_PDEATHSIG, 0);
 	byoc_init_exec_command(init_fd, report, e->argv, t->envp, &err);
 	fail(sock, &err);
 }
@@ -373,6 +385,8 @@ static _Noreturn void joiner_main(const struct byoc_enter *e, struct target *t, 
 		send(sock, &err, sizeof(err), MSG_NOSIGNAL);
 	} else {
 		send(sock, "R", 1, MSG_NOSIGNAL);
+		if (e->detach)
+			_exit(0); /* the command goes to the caller's subreaper */
 	}
 	while (waitpid(command, &ws, 0) < 0 && errno == EINTR)
 		;
@@ -497,9 +511,14 @@ int byoc_enter(const struct byoc_enter *e, int *status, struct byoc_error *err)
 		r = await_command(sp[0], &command, &master, err);
 	if (e->unlock_fd >= 0)
 		close(e->unlock_fd);
-	if (r == 0)
+	if (r == 0 && e->detach) {
+		*e->command_pid = command;
+		*status = 0;
+		while (waitpid(joiner, NULL, 0) < 0 && errno == EINTR)
+			;
+	} else if (r == 0) {
 		r = relay(e, joiner, command, master, &waitset, status, err);
-	else if (joiner > 0) {
+	} else if (joiner > 0) {
 		/* The joiner reaps the command's process and exits by itself:
 		 * killed, it would leave that process a zombie for the
 		 * container's PID 1, which may never reap it. */

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -34,6 +35,24 @@ struct byoc_enter {
 	bool interactive;    /* -i: the caller's stdin reaches the command */
 	/* A lock to release (close) once the command runs, or -1. */
 	int unlock_fd;
+	/* byoc exec --process (an OCI process): `env` is the whole
+	 * environment, not added to PID 1's; the command runs as uid and gid
+	 * with those supplementary groups; with has_caps, only the
+	 * capabilities of `caps` among PID 1's; no_new_privs also when PID 1
+	 * runs without it. */
+	bool env_exact;
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t n_groups;
+	bool has_caps;
+	uint64_t caps;
+	bool no_new_privs;
+	/* Return once the command runs, its PID (as the host numbers it) in
+	 * *command_pid: it is left to the caller's subreaper (OCI exec
+	 * --detach). */
+	bool detach;
+	pid_t *command_pid;
 };
 
 /* Run e->argv in the container and wait for it. Returns 0 with *status the

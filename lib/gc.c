@@ -15,6 +15,14 @@
 #include "net.h"
 #include "record.h"
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 struct reclaim_report {
 	void (*removed)(const char *kind, const char *path, void *arg);
 	void *arg;
@@ -82,39 +90,88 @@ static void kill_leftover(int dirfd)
 	}
 }
 
-/* Whether the container was started with -d (its config says so). */
-static bool was_detached(int dirfd)
+/* Whether the container's config has the line `line` ("detached 1"). */
+static bool config_says(int dirfd, const char *line)
 {
-	char buf[256];
+	char buf[512];
 	_cleanup_close_ int fd = openat(dirfd, "config", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
-	return n > 0 && (buf[n] = '\0', strstr(buf, "\ndetached 1\n") != NULL);
+	return n > 0 && (buf[n] = '\0', strstr(buf, line) != NULL);
 }
 
-static enum byoc_reclaim reclaim(int dirfd, const char *id, void *arg)
+/* Whether its recorded PID 1 still runs. */
+static bool pid_alive(int dirfd)
 {
-	const struct reclaim_report *rep = arg;
+	unsigned long long start;
+	pid_t pid;
+
+	return byoc_record_pid_at(dirfd, &pid, &start) && pid > 0 && start &&
+	       byoc_record_start_time(pid) == start;
+}
+
+/* Its processes, its veth's host end and its cgroups. Returns whether none
+ * of its cgroups is left. */
+static bool remove_leftovers(int dirfd, const char *id, const struct reclaim_report *rep)
+{
 	char link[16];
 
 	kill_leftover(dirfd);
 	/* Its veth's host end, if something kept its namespace alive. */
 	if (byoc_net_gc(dirfd, link) && rep->removed)
 		rep->removed("link", link, rep->arg);
-	if (!remove_cgroups(dirfd, id, rep))
+	return remove_cgroups(dirfd, id, rep);
+}
+
+static enum byoc_reclaim reclaim(int dirfd, const char *id, void *arg)
+{
+	const struct reclaim_report *rep = arg;
+
+	/* byoc create's container outlives its runtime: it lives while its
+	 * PID 1 does, and its record stays, stopped, until byoc delete. */
+	if (config_says(dirfd, "\noci 1\n")) {
+		if (pid_alive(dirfd) || !remove_leftovers(dirfd, id, rep))
+			return BYOC_RECLAIM_RETRY;
+		if (faccessat(dirfd, "exit", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+			byoc_record_write_exit_at(dirfd, -1, now_ns(),
+						  "its status went to the process that started it");
+		return BYOC_RECLAIM_KEEP;
+	}
+	if (!remove_leftovers(dirfd, id, rep))
 		return BYOC_RECLAIM_RETRY;
-	if (!was_detached(dirfd))
+	if (!config_says(dirfd, "\ndetached 1\n"))
 		return BYOC_RECLAIM_REMOVE;
 	/* A detached container whose monitor was killed: the kernel killed
 	 * its command too (PR_SET_PDEATHSIG), or kill_leftover() did. */
-	if (faccessat(dirfd, "exit", F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		byoc_record_write_exit_at(dirfd, 128 + SIGKILL,
-					  (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec,
-					  "its monitor was killed");
-	}
+	if (faccessat(dirfd, "exit", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		byoc_record_write_exit_at(dirfd, 128 + SIGKILL, now_ns(), "its monitor was killed");
 	return BYOC_RECLAIM_KEEP;
+}
+
+int byoc_gc_delete(const char *root, const char *id, bool force, struct byoc_error *err)
+{
+	static const struct reclaim_report none;
+	char path[4200];
+	_cleanup_close_ int dirfd = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0)
+		return byoc_error_sys(err, errno, "open(%s)", path);
+	if (!force && pid_alive(dirfd))
+		return byoc_error_set(err, 1, "container %s is running: stop it first, or delete it "
+					      "with --force", id);
+	/* Its PID 1 first: the cgroups empty once its PID namespace ends. */
+	for (int tries = 0; tries < 500 && pid_alive(dirfd); tries++) {
+		kill_leftover(dirfd);
+		usleep(10000);
+	}
+	if (!remove_leftovers(dirfd, id, &none))
+		return byoc_error_set(err, 1, "container %s: a cgroup of its is busy: try again",
+				      id);
+	if (byoc_remove_tree(AT_FDCWD, path) < 0)
+		return byoc_error_sys(err, errno, "remove(%s)", path);
+	return 0;
 }
 
 static const struct reclaim_report quiet;

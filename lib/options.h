@@ -10,6 +10,8 @@
 #include "error.h"
 #include "overlay.h"
 
+struct byoc_oci;
+
 enum byoc_option_id {
 	BYOC_OPT_ROOTFS = 1u << 0,
 	BYOC_OPT_HOSTNAME = 1u << 1,
@@ -121,6 +123,12 @@ struct byoc_options {
 	bool verbose;
 	bool help;
 	char **command; /* NULL-terminated; never empty after parsing */
+	/* byoc create: the OCI bundle's spec (lib/oci.h), which its own stages
+	 * (steps/byoc/oci_stages.c) apply; NULL for byoc run. */
+	const struct byoc_oci *oci;
+	/* Paths step 08 masks or makes read-only besides its own lists
+	 * (NULL-terminated; NULL: none): an OCI bundle's. */
+	const char *const *masked_extra, *const *readonly_extra;
 
 	/* 05-overlayfs */
 	const char *layers[BYOC_LAYERS_MAX]; /* --layer, as given: the last on top */

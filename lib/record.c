@@ -15,8 +15,11 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "oci.h"
 
-const char *const byoc_record_kept[] = { "exit", "config", "name", "log", "log.1", NULL };
+const char *const byoc_record_kept[] = { "exit",  "config",      "name",
+					 "log",	  "log.1",	 "annotations",
+					 NULL };
 
 /* `s` with '\\' and newlines escaped, so that one value is one line. */
 static size_t escape(char *out, size_t len, const char *s)
@@ -62,7 +65,10 @@ unsigned long long byoc_record_start_time(pid_t pid)
 	/* After the command's name in parentheses (which may hold spaces),
 	 * field 3 on; the start time is field 22. See proc(5). */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2,
+	/* A zombie has ended: its parent has yet to reap it. */
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+		return 0;
+	if (sscanf(p + 2,
 			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
 			 "%*d %*d %*d %llu",
 			 &start) != 1)
@@ -87,6 +93,10 @@ static size_t config_text(char *buf, size_t size, const struct byoc_options *o, 
 			     o->userns || geteuid() != 0, o->init, o->memory, o->pids, o->cpus,
 			     o->net == BYOC_NET_NONE ? "none" : "veth", (int)pid, start,
 			     (int)getpid());
+	if (o->oci && n < size) {
+		escape(word, sizeof(word), o->oci->bundle);
+		n += (size_t)snprintf(buf + n, size - n, "oci 1\nbundle %s\n", word);
+	}
 	if (o->hostname && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "hostname %s\n", o->hostname);
 	if (o->workdir && n < size) {
@@ -126,6 +136,11 @@ void byoc_record_write(const struct byoc_state *st, const struct byoc_options *o
 			buf[n++] = '\n';
 		}
 		r = byoc_state_write(st, "config", buf, n);
+	}
+	/* byoc create: the bundle's annotations, for byoc state. */
+	if (r == 0 && o->oci) {
+		_cleanup_free_ char *json = json_dumps(o->oci->annotations, JSON_COMPACT);
+		r = json ? byoc_state_write(st, "annotations", json, strlen(json)) : -ENOMEM;
 	}
 	if (r < 0)
 		byoc_log("record: cannot write %s/config: %s", st->dir, strerror(-r));
@@ -245,6 +260,8 @@ int byoc_record_load(const char *root, const char *which, struct byoc_record *r)
 	r->tty = config_number(r, "tty");
 	r->userns = config_number(r, "userns");
 	r->init = config_number(r, "init");
+	r->oci = config_number(r, "oci");
+	config_value(r, "bundle", r->bundle, sizeof(r->bundle));
 	r->memory = config_number(r, "memory");
 	r->pids = config_number(r, "pids");
 	r->cpus = config_number(r, "cpus");
@@ -314,28 +331,47 @@ int byoc_record_list(const char *root, char (*ids)[13], size_t max)
 	return (int)(n < max ? n : max);
 }
 
+/* Whether container `id` under `root` has the name `name`. */
+static bool named(const char *root, const char *id, const char *name)
+{
+	char path[4200], seen[80];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/%s/name", root, id);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, seen, sizeof(seen) - 1);
+	return n > 0 && (seen[n] = '\0', strcmp(seen, name) == 0);
+}
+
+int byoc_record_find_name(const char *root, const char *name, char id[13])
+{
+	_cleanup_closedir_ DIR *d = opendir(root);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (is_id(e->d_name) && named(root, e->d_name, name)) {
+			memcpy(id, e->d_name, 13);
+			return 0;
+		}
+	return -ENOENT;
+}
+
 int byoc_record_find(const char *root, const char *ref, char id[13], struct byoc_error *err)
 {
 	_cleanup_closedir_ DIR *d = opendir(root);
-	char by_prefix[2][13] = { "", "" }, name[80];
+	char by_prefix[2][13] = { "", "" };
 	size_t prefixed = 0, len = strlen(ref);
 	struct dirent *e;
 
 	while (d && (e = readdir(d))) {
-		char path[4200];
-		_cleanup_close_ int fd = -1;
-		ssize_t n;
-
 		if (!is_id(e->d_name))
 			continue;
 		if (strcmp(e->d_name, ref) == 0) {
 			memcpy(id, e->d_name, 13);
 			return 0;
 		}
-		snprintf(path, sizeof(path), "%s/%s/name", root, e->d_name);
-		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		n = fd < 0 ? -1 : read(fd, name, sizeof(name) - 1);
-		if (n > 0 && (name[n] = '\0', strcmp(name, ref) == 0)) {
+		if (named(root, e->d_name, ref)) {
 			memcpy(id, e->d_name, 13);
 			return 0;
 		}

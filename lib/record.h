@@ -50,6 +50,8 @@ struct byoc_record {
 	bool started;	/* its command ran (a PID is recorded) */
 	bool exited;	/* an exit is recorded */
 	bool detached, tty, userns, init;
+	bool oci;	   /* made by byoc create from an OCI bundle */
+	char bundle[4096]; /* that bundle */
 	long long created_ns, finished_ns;
 	pid_t pid, monitor;
 	unsigned long long start_time;
@@ -84,6 +86,10 @@ int byoc_record_list(const char *root, char (*ids)[13], size_t max);
  * < 0 with `err` filled (status 125): no such container, or an ambiguous
  * prefix. */
 int byoc_record_find(const char *root, const char *ref, char id[13], struct byoc_error *err);
+
+/* The container named exactly `name` under `root` (byoc create's ids are
+ * names): 0 with `id` filled, or -ENOENT. */
+int byoc_record_find_name(const char *root, const char *name, char id[13]);
 
 /* The seccomp filter of the container whose state directory is `dir`: 1
  * with *prog filled (the caller frees prog->filter), 0 when it has none, or

@@ -29,3 +29,5 @@ struct byoc_run {
 
 #define BYOC_GO_BYTE	'G'
 #define BYOC_READY_BYTE 'R'
+/* byoc create: the child is set up and waits for byoc start. */
+#define BYOC_CREATED_BYTE 'C'

@@ -48,6 +48,15 @@ struct byoc_container {
 	int log_fd;	/* detached: <state>/log, appended to */
 	long long log_size;
 	int ready_fd; /* detached: where the monitor reports "it runs" or why not */
+	/* byoc create: <state>/exec.fifo (O_PATH), which the child opens for
+	 * writing once set up, blocking until byoc start opens it; -1 for byoc
+	 * run. Once the child waits there, `created` is true and the container
+	 * outlives the runtime: byoc delete cleans up. */
+	int exec_fifo;
+	bool created;
+	/* byoc create: the fds the oci-mounts stage opens on the host for the
+	 * child (steps/byoc/oci_stages.c); NULL before. */
+	int *oci_fds;
 
 	/* The directory that becomes the container's / (03-mount-ns pivots
 	 * into it): opts->rootfs, unless 05-overlayfs mounts an overlay of it

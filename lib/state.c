@@ -491,6 +491,11 @@ void byoc_state_keep(struct byoc_state *st, const char *const *keep)
 			byoc_log("state: cannot empty %s: %s", st->dir, strerror(errno));
 		st->dir[0] = '\0';
 	}
+	byoc_state_leave(st);
+}
+
+void byoc_state_leave(struct byoc_state *st)
+{
 	byoc_state_started(st);
 	if (st->journal_fd >= 0)
 		close(st->journal_fd);
@@ -522,8 +527,5 @@ void byoc_state_remove(struct byoc_state *st)
 			byoc_log("state: cannot remove %s: %s", st->dir, strerror(errno));
 		st->dir[0] = '\0';
 	}
-	byoc_state_started(st);
-	if (st->journal_fd >= 0)
-		close(st->journal_fd);
-	st->journal_fd = -1;
+	byoc_state_leave(st);
 }

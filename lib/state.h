@@ -114,6 +114,9 @@ int byoc_state_write(const struct byoc_state *st, const char *file, const void *
 
 /* Remove the state directory and release the locks. Safe to call twice. */
 void byoc_state_remove(struct byoc_state *st);
+/* Release the locks and leave the directory as it is: a container made by
+ * byoc create outlives its runtime, and byoc delete removes it. */
+void byoc_state_leave(struct byoc_state *st);
 
 /* Remove all of the state directory but the files `keep` names (the journal
  * last), and release the locks: what stays is a record that no clean-up

@@ -20,39 +20,8 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "mountapi.h"
 #include "state.h"
-
-/* The new mount API (Linux 5.2, ID-mapped mounts 5.12), by number: glibc
- * wraps it only from 2.36, and <linux/mount.h> clashes with <sys/mount.h>
- * there. See open_tree(2), move_mount(2) and mount_setattr(2). */
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef MOUNT_ATTR_IDMAP
-#define MOUNT_ATTR_IDMAP 0x00100000
-#endif
-#ifndef SYS_mount_setattr
-#define SYS_mount_setattr 442
-#endif
-struct byoc_mount_attr {
-	uint64_t attr_set, attr_clr, propagation, userns_fd;
-};
-
-static int sys_open_tree(int dfd, const char *path, unsigned flags)
-{
-	return (int)syscall(SYS_open_tree, dfd, path, flags);
-}
-
-static int sys_move_mount(int from_fd, const char *to)
-{
-	return (int)syscall(SYS_move_mount, from_fd, "", AT_FDCWD, to, MOVE_MOUNT_F_EMPTY_PATH);
-}
 
 int byoc_subid_find(const char *file, const char *user, uid_t uid, uint32_t *start, uint32_t *count,
 		    struct byoc_error *err)

@@ -1881,6 +1881,8 @@ START_TEST(test_seccomp_profile_archmap_adds_subarches)
 }
 END_TEST
 
+TCase *oci_tcase(void); /* unit_oci.c */
+
 int main(void)
 {
 	Suite *s = suite_create("lib");
@@ -1941,6 +1943,7 @@ int main(void)
 	tcase_add_test(tc, test_seccomp_profile_min_kernel);
 	tcase_add_test(tc, test_seccomp_profile_archmap_adds_subarches);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, oci_tcase());
 	TCase *cache = tcase_create("seccomp cache");
 	tcase_add_unchecked_fixture(cache, cache_setup, cache_teardown);
 	tcase_add_test(cache, test_seccomp_cache_trusts_only_its_own);

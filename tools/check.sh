@@ -57,6 +57,10 @@ prove "byoc run end to end: every isolation from outside, --name, -e, -w, gc, ve
 	build/tests/suite-byoc-run --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
 prove "byoc's lifecycle: run -d and its monitor, ps, logs, exec, stop, kill, rm, inspect, -t" \
 	build/tests/suite-lifecycle --bin build/solutions/byoc --rootfs "$rootfs" --impl solutions
+prove "byoc as an OCI runtime: bundles, create/start/state/kill/delete, podman and containerd driving it" \
+	build/tests/suite-oci --bin build/solutions/byoc --rootfs "$rootfs" --impl solutions
+prove "podman, containerd and podman kube play run their containers with byoc" \
+	build/tests/suite-oci-clients --bin build/solutions/byoc --rootfs "$rootfs" --impl solutions
 prove "escapes: every door of README's \"Escapes tried\" held by byoc run, open where the table says" \
 	build/tests/suite-escapes --bin build/solutions/byoc --bin-arg run --rootfs "$rootfs" --impl solutions
 prove "soak: 200 runs back to back and 10 at once, nothing left" \

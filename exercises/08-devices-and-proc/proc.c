@@ -178,6 +178,13 @@ static int proc_child_setup(struct byoc_container *c, struct byoc_error *err)
 	for (size_t i = 0; i < sizeof(readonly_paths) / sizeof(readonly_paths[0]); i++)
 		if (readonly_path(readonly_paths[i], err) < 0)
 			return -1;
+	/* An OCI bundle's own lists (byoc create), on top. */
+	for (const char *const *p = c->opts->masked_extra; p && *p; p++)
+		if (mask_path(*p, null_fd, err) < 0)
+			return -1;
+	for (const char *const *p = c->opts->readonly_extra; p && *p; p++)
+		if (readonly_path(*p, err) < 0)
+			return -1;
 	return 0;
 }
 

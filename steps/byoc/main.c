@@ -87,6 +87,17 @@ static const struct {
 	{ "version", version_main, "version", "print the version" },
 };
 
+/* The OCI runtime command line, for podman and containerd (oci.c). */
+static const char *const oci_usage[][2] = {
+	{ "create [--bundle DIR] [--pid-file F] ID", "create a container from an OCI bundle" },
+	{ "start ID", "start its command" },
+	{ "state ID", "its state, as JSON" },
+	{ "kill [--all] ID [SIGNAL]", "send a signal (default SIGTERM)" },
+	{ "delete [--force] ID", "remove a created or stopped container" },
+	{ "list [--format json]", "list the containers made by create" },
+	{ "features", "what this runtime implements, as JSON" },
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: byoc COMMAND\n"
@@ -94,15 +105,58 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(f, "  %-42s %s\n", verbs[i].usage, verbs[i].help);
-	fprintf(f,
-		"  %-42s %s\n\nNAME is a container's name, its id, or a prefix of one id.\n"
-		"Every command takes --state-dir DIR (default /run/byoc) after its name.\n",
+	fprintf(f, "  %-42s %s\n\nOCI runtime commands (global options before them: --root DIR, "
+		   "--log FILE,\n--log-format json|text):\n",
 		"--help", "show this help");
+	for (size_t i = 0; i < sizeof(oci_usage) / sizeof(oci_usage[0]); i++)
+		fprintf(f, "  %-42s %s\n", oci_usage[i][0], oci_usage[i][1]);
+	fprintf(f, "\nNAME is a container's name, its id, or a prefix of one id.\n"
+		   "Every command takes --state-dir DIR (default /run/byoc) after its name.\n");
+}
+
+/* kill in runc's form (ID [SIGNAL], --all) or docker's (-s SIGNAL NAME...):
+ * runc's when an OCI global option came first, or --all is given, or the
+ * second of two operands is a signal. */
+static bool oci_kill(int argc, char **argv)
+{
+	int first = 1;
+
+	if (byoc_oci_globals_given())
+		return true;
+	for (; first < argc && argv[first][0] == '-'; first++)
+		if (!strcmp(argv[first], "--all") || !strcmp(argv[first], "-a"))
+			return true;
+		else if (!strcmp(argv[first], "-s") || !strcmp(argv[first], "--state-dir"))
+			return false;
+	return argc - first == 2 && byoc_signal_number(argv[first + 1]) > 0;
+}
+
+/* exec in runc's form: --process FILE (docker's form never has it: an
+ * exec'd command's own "--process" comes after the name, and that exec
+ * takes -i, -t, -e and -w only). */
+static bool oci_exec(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--process") || !strcmp(argv[i], "-p") ||
+		    !strncmp(argv[i], "--process=", 10))
+			return true;
+	return false;
 }
 
 int main(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *cmd;
+	int r;
+
+	if (byoc_oci_globals(&argc, &argv) != 0)
+		return 1;
+	cmd = argc > 1 ? argv[1] : NULL;
+	if (cmd && strcmp(cmd, "kill") == 0 && oci_kill(argc - 1, argv + 1))
+		return byoc_oci_kill_main(argc - 1, argv + 1);
+	if (cmd && strcmp(cmd, "exec") == 0 && oci_exec(argc - 1, argv + 1))
+		return byoc_oci_exec_main(argc - 1, argv + 1);
+	if (cmd && (r = byoc_oci_main(cmd, argc - 1, argv + 1)) >= 0)
+		return r;
 
 	if (!cmd) {
 		usage(stderr);
@@ -116,9 +170,6 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	fprintf(stderr,
-		"byoc: unknown command '%s': give run, ps, logs, exec, stop, kill, rm, inspect, "
-		"gc or version (see byoc --help)\n",
-		cmd);
+	byoc_oci_fail_unknown(cmd);
 	return 125;
 }

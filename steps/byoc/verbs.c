@@ -379,7 +379,7 @@ static bool wait_stopped(const struct verb *v, const char *id, int ms)
 	return false;
 }
 
-static int signal_number(const char *s)
+int byoc_signal_number(const char *s)
 {
 	char *end;
 	long n = strtol(s, &end, 10);
@@ -458,7 +458,7 @@ int byoc_kill_main(int argc, char **argv)
 
 	if (r)
 		return r < 0 ? 0 : r;
-	if (v.value['s'] && (sig = signal_number(v.value['s'])) < 0) {
+	if (v.value['s'] && (sig = byoc_signal_number(v.value['s'])) < 0) {
 		fprintf(stderr,
 			"byoc kill: -s %s is not a signal: give a name (TERM, SIGHUP) or a number "
 			"(see kill -l)\n",

@@ -12,6 +12,7 @@ rootfs=${1:?usage: tools/bench/bench.sh ROOTFS}
 out=$PWD/build/bench
 byoc=$PWD/build/solutions/byoc
 floor=$out/floor
+cycle=$out/cycle
 # crun's and runc's state, kept apart from the machine's (the bench removes it).
 state=/run/byoc-bench
 bundle=$out/bundle
@@ -78,6 +79,15 @@ inside() {
 			crun --root "$state/crun" run --bundle "$bundle" "{id}"
 		optional runc "runc" "pid mnt uts ipc net cgroup ns, limits, read-only root" cold \
 			runc --root "$state/runc" run --bundle "$bundle" "{id}"
+		# The OCI cycle an engine asks for, on the same bundle: create, start,
+		# reap, delete (tools/bench/cycle.c), byoc beside crun and runc.
+		printf 'variant\tbyoc create+start+delete\t-\t-\t%s\t%s\t%s\t%s\t%s\t{id}\n' \
+			"byoc's OCI command line: the bundle through the lab's stages" "$cycle" "$byoc" \
+			"$state/byoc" "$bundle"
+		optional "crun create+start+delete" crun "the same cycle, crun" - \
+			"$cycle" crun "$state/crun" "$bundle" "{id}" "byoc create+start+delete"
+		optional "runc create+start+delete" runc "the same cycle, runc" - \
+			"$cycle" runc "$state/runc" "$bundle" "{id}" "byoc create+start+delete"
 		optional bwrap "bubblewrap" "pid mnt uts ipc net ns, bind-mounted root, no limits" - \
 			bwrap --unshare-all --bind "$rootfs" / --proc /proc --dev /dev /bin/true
 		optional "unshare+chroot" "util-linux" "pid mnt uts ipc net ns, chroot, no limits" - \
@@ -99,8 +109,18 @@ inside() {
 # optional NAME PACKAGE WHAT FLAGS COMMAND...: a variant when COMMAND is
 # installed and one probe run exits 0 here; a skip line saying why otherwise.
 optional() {
-	local name=$1 package=$2 what=$3 flags=$4 err
+	local name=$1 package=$2 what=$3 flags=$4 err pair="floor --net none"
 	shift 4
+	# The cycles name the variant they alternate with last.
+	if [ "$(basename "$1")" = cycle ]; then
+		pair=${*: -1}
+		set -- "${@:1:$#-1}"
+		package=$2
+	fi
+	if ! command -v "$package" >/dev/null 2>&1 && [ "$(basename "$1")" = cycle ]; then
+		printf 'skip\t%s\t%s is not installed: run '"'"'sudo make bench-deps'"'"'\n' "$name" "$package"
+		return
+	fi
 	if ! command -v "$1" >/dev/null 2>&1; then
 		printf 'skip\t%s\t%s is not installed: run '"'"'sudo make bench-deps'"'"' (Debian package %s)\n' \
 			"$name" "$1" "$package"
@@ -113,7 +133,7 @@ optional() {
 			"$(tr '\n\t' '  ' <<<"$err" | head -c 300)"
 		return
 	fi
-	printf 'variant\t%s\tfloor --net none\t%s\t%s' "$name" "$flags" "$what"
+	printf 'variant\t%s\t%s\t%s\t%s' "$name" "$pair" "$flags" "$what"
 	printf '\t%s' "$@"
 	printf '\n'
 }
@@ -187,7 +207,7 @@ clean_state() {
 
 rootfs=$(realpath -e -- "$rootfs") || die "$1: no such root file system: run 'sudo make rootfs'"
 [ "$(id -u)" = 0 ] || die "needs root (namespaces, cgroups, mounts): run 'sudo make bench'"
-for f in "$out/bench" "$floor" "$byoc" "$rootfs/bin/true"; do
+for f in "$out/bench" "$floor" "$cycle" "$byoc" "$rootfs/bin/true"; do
 	[ -x "$f" ] || die "$f is missing: run 'sudo make bench', which builds it"
 done
 command -v gnuplot >/dev/null 2>&1 ||

@@ -96,6 +96,10 @@ static const struct target targets[] = {
 	{ "byoc run with full isolation within 1.2x of the floor, warm", "byoc", "floor",
 	  "<=", 1.2 },
 	{ "byoc run at least 2x faster than crun, warm", "crun", "byoc", ">=", 2.0 },
+	{ "byoc's OCI cycle at least 1.5x faster than crun's on the same bundle, warm",
+	  "crun create+start+delete", "byoc create+start+delete", ">=", 1.5 },
+	{ "byoc's OCI cycle at least 4x faster than runc's on the same bundle, warm",
+	  "runc create+start+delete", "byoc create+start+delete", ">=", 4.0 },
 };
 
 /* -1: not measured; 0: missed; 1: met. */
