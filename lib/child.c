@@ -90,6 +90,14 @@ static int set_stdio(struct byoc_container *c, struct byoc_error *err)
 {
 	struct winsize ws;
 	bool have_ws = byoc_tty_winsize(&ws);
+	const struct byoc_oci_process *p = c->opts->oci ? &c->opts->oci->process : NULL;
+
+	/* An OCI process's consoleSize, when it gives one. */
+	if (p && p->console_height && p->console_width) {
+		ws = (struct winsize){ .ws_row = (unsigned short)p->console_height,
+				       .ws_col = (unsigned short)p->console_width };
+		have_ws = true;
+	}
 
 	for (int fd = 0; fd <= 2; fd++)
 		if (c->stdio[fd] >= 0 && dup2(c->stdio[fd], fd) < 0)

@@ -399,7 +399,13 @@ static void finish(struct byoc_run *run)
 	for (int fd = 0; fd <= 2; fd++)
 		if (c->stdio[fd] >= 0 && (fd == 0 || c->stdio[fd] != c->stdio[fd - 1]))
 			close(c->stdio[fd]);
+	/* byoc create's terminal master outlives the run: the caller passes
+	 * it to the engine's console socket. */
+	int master = c->created ? c->tty_master : -1;
+	if (c->created)
+		c->tty_master = -1;
 	byoc_monitor_close(c);
+	c->tty_master = master;
 	if (c->exec_fifo >= 0)
 		close(c->exec_fifo);
 	c->exec_fifo = -1;

@@ -514,6 +514,10 @@ int byoc_enter(const struct byoc_enter *e, int *status, struct byoc_error *err)
 	if (r == 0 && e->detach) {
 		*e->command_pid = command;
 		*status = 0;
+		if (e->tty_master)
+			*e->tty_master = master;
+		else if (master >= 0)
+			close(master);
 		while (waitpid(joiner, NULL, 0) < 0 && errno == EINTR)
 			;
 	} else if (r == 0) {

@@ -53,6 +53,9 @@ struct byoc_enter {
 	 * --detach). */
 	bool detach;
 	pid_t *command_pid;
+	/* With tty and detach: the terminal's master, for the caller (the
+	 * engine's console socket); -1 without. */
+	int *tty_master;
 };
 
 /* Run e->argv in the container and wait for it. Returns 0 with *status the

@@ -456,6 +456,13 @@ static void run_rm(void)
 		      "expected podman run --rm IMG true to exit 0, sh -c 'exit 3' 3 (conmon runs "
 		      "byoc create, start, state, delete); saw %d, \"%s\" and %d, \"%s\"",
 		      t.status, t.err, three.status, three.err);
+	/* -t: create sends the terminal's master to conmon's console socket. */
+	struct h_run tty;
+	PODMAN(&tty, "run", "--rm", "-t", "--network", "none", IMG, "tty");
+	ck_assert_msg(tty.status == 0 && !strcmp(tty.out, "/dev/pts/0\r\n"),
+		      "expected podman run --rm -t IMG tty to print /dev/pts/0 (the container's "
+		      "own devpts, a terminal's CR LF); saw %d, \"%s\", \"%s\"",
+		      tty.status, tty.out, tty.err);
 	char *id1 = slurp("%s", cid1), *id2 = slurp("%s", cid2);
 	PODMAN(&ps, "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.Status}}");
 	char *left1 = is_podman_id(id1) ? states("/run/byoc", id1) : "?",
@@ -488,6 +495,13 @@ static void run_d_exec_stop(void)
 		"exit 5 (saw %d, \"%s\", \"%s\"), and podman exec web nosuch to exit 127 (saw "
 		"%d, \"%s\")",
 		five.status, five.out, five.err, missing.status, missing.err);
+	/* exec -t: a terminal of the container's own devpts, through the
+	 * console socket conmon gives. */
+	struct h_run tty;
+	PODMAN(&tty, "exec", "-t", "web", "tty");
+	ck_assert_msg(tty.status == 0 && !strncmp(tty.out, "/dev/pts/", 9),
+		      "expected podman exec -t web tty to print /dev/pts/N; saw %d, \"%s\", \"%s\"",
+		      tty.status, tty.out, tty.err);
 	PODMAN(&ps, "ps", "--no-trunc", "--format", "{{.ID}} {{.Status}} {{.Names}}");
 	PODMAN(&in, "inspect", "--format", "{{.Id}} {{.State.Pid}} {{.State.Status}}", "web");
 	sscanf(in.out, "%79s %d %31s", id, &pid, status);

@@ -19,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,6 +33,7 @@
 #include "oci_stages.h"
 #include "record.h"
 #include "stages.h"
+#include "tty.h"
 
 #define OCI_VERSION "1.0.2"
 
@@ -307,6 +310,26 @@ static int write_pid_file(const char *path, pid_t pid)
 	return 0;
 }
 
+/* The terminal's master to the engine's console socket (a unix stream
+ * socket's path), as SCM_RIGHTS: conmon and containerd-shim relay it. */
+static int send_console(const char *path, int master, struct byoc_error *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int r;
+
+	if (master < 0)
+		return byoc_error_set(err, 1, "the container sent no terminal");
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return byoc_error_set(err, 1, "--console-socket %s: the path is too long", path);
+	memcpy(sa.sun_path, path, strlen(path));
+	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return byoc_error_sys(err, errno, "--console-socket: connect(%s)", path);
+	r = byoc_tty_send_fd(sock, master, err);
+	close(master);
+	return r;
+}
+
 /* The lab's stages in byoc run's order (main.c), less the overlay (the
  * bundle's root is the caller's, written in place) and step 10's user
  * namespace (refused: not yet), with oci-mounts after the network and
@@ -338,9 +361,6 @@ static int create_main(int argc, char **argv)
 		return fail("create", "%s: not a valid container id: give letters, digits, '_', "
 				      "'-' and '.', a letter or digit first",
 			    id);
-	if (A.value[2])
-		return fail("create", "--console-socket: byoc create has no console socket yet: "
-				      "run without a terminal");
 	if (A.value[3] && strcmp(A.value[3], "0") != 0)
 		return fail("create", "--preserve-fds %s: byoc passes no extra fds: give 0",
 			    A.value[3]);
@@ -355,6 +375,14 @@ static int create_main(int argc, char **argv)
 		byoc_oci_free(&spec);
 		return fail("create", "%s", err.msg);
 	}
+	if (opts.tty != (A.value[2] != NULL)) {
+		byoc_oci_free(&spec);
+		return fail("create", "%s",
+			    opts.tty ? "process.terminal is true: give --console-socket SOCK, "
+				       "where the terminal's master goes"
+				     : "--console-socket given, but process.terminal is false: "
+				       "set it to true, or leave the socket out");
+	}
 	r = byoc_container_run(&c,
 			       &(struct byoc_stage_list){ oci_stages,
 							  sizeof(oci_stages) / sizeof(oci_stages[0]),
@@ -367,6 +395,10 @@ static int create_main(int argc, char **argv)
 		return fail("create", "%s", err.msg);
 	if (!c.created)
 		return fail("create", "the container exited before it was created");
+	if (opts.tty && (r = send_console(A.value[2], c.tty_master, &err)) < 0) {
+		byoc_gc_delete(root(), c.id, true, &err);
+		return fail("create", "%s", err.msg);
+	}
 	if (A.value[1] && (r = write_pid_file(A.value[1], c.pid)) < 0) {
 		byoc_gc_delete(root(), c.id, true, &err);
 		return fail("create", "--pid-file %s: %s: give a path in a directory that exists",
@@ -504,7 +536,7 @@ int byoc_oci_exec_main(int argc, char **argv)
 	json_t *owner = NULL;
 	gid_t groups[64];
 	pid_t pid = 0;
-	int status = 0;
+	int status = 0, master = -1;
 	size_t n_env = 0;
 
 	if (r)
@@ -512,18 +544,18 @@ int byoc_oci_exec_main(int argc, char **argv)
 	if (!A.value[0])
 		return fail("exec", "give --process FILE: byoc's OCI exec takes the process as "
 				    "JSON (or use 'byoc exec NAME CMD')");
-	if (A.flag[1] || A.value[2])
-		return fail("exec", "--tty: byoc exec --process has no console socket yet: run "
-				    "without a terminal");
+	if ((A.flag[1] || A.value[2]) && !(A.flag[1] && A.value[2] && A.flag[0]))
+		return fail("exec", "--tty takes --console-socket SOCK and --detach: the engine "
+				    "relays the terminal");
 	if (A.value[3] && strcmp(A.value[3], "0") != 0)
 		return fail("exec", "--preserve-fds %s: byoc passes no extra fds: give 0",
 			    A.value[3]);
 	if (byoc_oci_process_load(A.value[0], &p, &owner, &err) < 0)
 		return fail("exec", "%s", err.msg);
-	if (p.terminal || p.n_additional_gids > sizeof(groups) / sizeof(groups[0])) {
+	if (p.terminal != A.flag[1] || p.n_additional_gids > sizeof(groups) / sizeof(groups[0])) {
 		r = fail("exec", "%s: %s", A.value[0],
-			 p.terminal ? "terminal: true: no console socket yet: set it to false"
-				    : "user.additionalGids: more than 64");
+			 p.terminal != A.flag[1] ? "terminal and --tty must agree"
+						 : "user.additionalGids: more than 64");
 		goto out;
 	}
 	for (size_t i = 0; i < p.n_additional_gids; i++)
@@ -559,8 +591,14 @@ int byoc_oci_exec_main(int argc, char **argv)
 		.no_new_privs = p.no_new_privileges,
 		.detach = A.flag[0],
 		.command_pid = &pid,
+		.tty = A.flag[1],
+		.tty_master = &master,
 	};
 	if (byoc_enter(&e, &status, &err) < 0) {
+		r = fail("exec", "%s", err.msg);
+		goto out;
+	}
+	if (master >= 0 && send_console(A.value[2], master, &err) < 0) {
 		r = fail("exec", "%s", err.msg);
 		goto out;
 	}

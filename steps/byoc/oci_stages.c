@@ -241,10 +241,9 @@ int byoc_oci_options(const struct byoc_oci *spec, const char *id, const char *st
 	if (strcmp(p->cwd, "/") != 0)
 		o->workdir = p->cwd;
 	o->hostname = spec->hostname;
-	if (p->terminal)
-		return byoc_error_set(err, 1,
-				      "config.json: process.terminal: true: byoc create has no "
-				      "console socket yet: set it to false");
+	/* A terminal of the container's own devpts (lib/tty.c), whose master
+	 * create passes to --console-socket. */
+	o->tty = p->terminal;
 	/* Capabilities: the bounding set, which effective and permitted must
 	 * equal; none inheritable or ambient. */
 	if (p->has_caps && (p->effective != p->bounding || p->permitted != p->bounding))
