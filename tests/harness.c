@@ -392,6 +392,23 @@ void h_write_file(const char *path, const char *content, unsigned mode)
 	chmod(path, mode);
 }
 
+char *h_slurp(const char *fmt, ...)
+{
+	static char buf[1 << 16], path[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	for (ssize_t i = 0; i < n; i++)
+		buf[i] = buf[i] ? buf[i] : ' ';
+	return n < 0 ? NULL : strndup(buf, (size_t)n);
+}
+
 char *h_random_token(void)
 {
 	unsigned char raw[8];

@@ -101,6 +101,9 @@ void h_become_nobody(void);
 /* Small helpers. */
 char *h_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void h_write_file(const char *path, const char *content, unsigned mode);
+/* The file at the path `fmt` makes (its first 64 KiB, NULs as spaces),
+ * newly allocated; NULL when it cannot be read. */
+char *h_slurp(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *h_random_token(void);
 /* "dev:ino" of a path as the host sees it. */
 char *h_dev_ino(const char *path);

@@ -80,28 +80,10 @@ static char *run_d(const char *name, const char **argv)
 	return (char *)made[n_made - 1];
 }
 
-/* The file at the path FMT... says, NULs as spaces; NULL if unreadable. */
-static char *__attribute__((format(printf, 1, 2))) slurp(const char *fmt, ...)
-{
-	static char buf[1 << 16], path[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	for (ssize_t i = 0; i < n; i++)
-		buf[i] = buf[i] ? buf[i] : ' ';
-	return n < 0 ? NULL : strndup(buf, (size_t)n);
-}
-
 /* PID 1 and the monitor from the record's line "pid PID START MONITOR". */
 static pid_t pid_of(const char *id, pid_t *monitor)
 {
-	char *s = slurp(STATE "/%s/config", id), *line = s ? strstr(s, "\npid ") : NULL;
+	char *s = h_slurp(STATE "/%s/config", id), *line = s ? strstr(s, "\npid ") : NULL;
 	int pid = 0, mon = 0;
 
 	EXPECT(line && sscanf(line, "\npid %d %*u %d", &pid, &mon) == 2 && pid > 0 && mon > 0,
@@ -117,7 +99,7 @@ static pid_t pid_of(const char *id, pid_t *monitor)
  * is reparented to the runner, which reaps it only after the test). */
 static bool alive(pid_t pid)
 {
-	char *s = slurp("/proc/%d/stat", (int)pid), *paren = s ? strrchr(s, ')') : NULL;
+	char *s = h_slurp("/proc/%d/stat", (int)pid), *paren = s ? strrchr(s, ')') : NULL;
 	bool up = paren && paren[1] && paren[2] != 'Z';
 
 	free(s);
@@ -135,8 +117,8 @@ static char *procs(const char *ns, const char *token, const struct stat *bin)
 
 	for (struct dirent *e; d && (e = readdir(d));) {
 		pid_t pid = atoi(e->d_name);
-		char *cmd = slurp("/proc/%d/cmdline", (int)pid),
-		     *env = slurp("/proc/%d/environ", (int)pid);
+		char *cmd = h_slurp("/proc/%d/cmdline", (int)pid),
+		     *env = h_slurp("/proc/%d/environ", (int)pid);
 		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
 		ssize_t n = readlink(path, link, sizeof(link) - 1);
 		link[n > 0 ? n : 0] = '\0';
@@ -230,7 +212,7 @@ END_TEST
 START_TEST(test_lifecycle_exit_status_is_recorded)
 {
 	char *id = RUN_D("lc-exit", "--", "sh", "-c", "sleep 0.5; exit 3");
-	char *dir = h_printf(STATE "/%s", id), *journal = slurp("%s/journal", dir);
+	char *dir = h_printf(STATE "/%s", id), *journal = h_slurp("%s/journal", dir);
 	char *line = wait_for(id, "Exited (3)", 10000, false), *left = cgroups_left(journal);
 	struct h_run in, rm;
 	BYOC(&in, "inspect", id);
@@ -466,7 +448,7 @@ START_TEST(test_lifecycle_killed_monitor_is_cleaned_up)
 	pid_t monitor;
 	char *id = RUN_D("lc-mon", "--memory", "32M", "--", "sleep", "60");
 	pid_t pid = pid_of(id, &monitor);
-	char *dir = h_printf(STATE "/%s", id), *journal = slurp("%s/journal", dir);
+	char *dir = h_printf(STATE "/%s", id), *journal = h_slurp("%s/journal", dir);
 	EXPECT(journal && strstr(journal, "/sys/fs/cgroup/") && alive(monitor) &&
 		       kill(monitor, SIGKILL) == 0,
 	       "expected %s/journal to list cgroups (it holds \"%s\") and the monitor, PID %d, to "

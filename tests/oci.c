@@ -89,24 +89,6 @@ static void verdict(void)
 	ck_assert_msg(!wrong[0], "%s", wrong);
 }
 
-/* The file at the path FMT... says, NULs as spaces; NULL if unreadable. */
-static char *__attribute__((format(printf, 1, 2))) slurp(const char *fmt, ...)
-{
-	static char buf[1 << 16], path[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	for (ssize_t i = 0; i < n; i++)
-		buf[i] = buf[i] ? buf[i] : ' ';
-	return n < 0 ? NULL : strndup(buf, (size_t)n);
-}
-
 /* Reap `pid`, a child of the test: its status (128+N for signal N), or -1
  * when it still runs after `ms` or is no child of the test. */
 static int reap(pid_t pid, int ms)
@@ -248,9 +230,9 @@ static pid_t create(struct h_run *r, const char *id, const char *b)
 	}
 	if ((run->status = reap(pid, 30000)) < 0)
 		kill(pid, SIGKILL), reap(pid, 1000);
-	run->out = slurp("%s", out) ?: "";
-	run->err = slurp("%s", err) ?: "";
-	pid = (text = slurp("%s", pidf)) ? atoi(text) : 0;
+	run->out = h_slurp("%s", out) ?: "";
+	run->err = h_slurp("%s", err) ?: "";
+	pid = (text = h_slurp("%s", pidf)) ? atoi(text) : 0;
 	EXPECT(r || (run->status == 0 && pid > 0),
 	       "expected byoc create --bundle %s --pid-file FILE %s to exit 0 and write the "
 	       "container's PID to FILE; saw status %d, stdout \"%s\", stderr \"%s\", PID %d",
@@ -302,7 +284,7 @@ START_TEST(test_oci_create_leaves_a_created_container)
 	json_t *ann = json_pack("{s:s}", "org.example.k", "v");
 	char *b = bundle("b", config_with("sleep 30", NULL, "annotations", json_incref(ann)));
 	pid_t pid = created("oci-new", b);
-	char *text = slurp("%s/oci-new.pid", home()), *cmd = slurp("/proc/%d/cmdline", (int)pid);
+	char *text = h_slurp("%s/oci-new.pid", home()), *cmd = h_slurp("/proc/%d/cmdline", (int)pid);
 	char *mine = h_ns(getpid(), "pid"), *theirs = h_ns(pid, "pid");
 	WANT(entries(root)[0], "expected create to keep its state under --root %s; it is empty",
 	     root);
@@ -329,7 +311,7 @@ START_TEST(test_oci_start_runs_the_command)
 	bool early = access(file, F_OK) == 0;
 	started("oci-start");
 	wait_file(file, 5000);
-	char *ran = slurp("%s", file);
+	char *ran = h_slurp("%s", file);
 	WANT(!early && ran && !strcmp(ran, "started\n"),
 	     "expected /ran to hold \"started\" after byoc start, not before; saw \"%s\"%s",
 	     ran ? ran : "no file in 5 s", early ? " (there before start)" : "");
@@ -485,7 +467,7 @@ START_TEST(test_oci_log_records_errors)
 	struct h_run t = OCI("--log", tlog, "--log-format", "text", "state", "oci-nosuch");
 	struct h_run y =
 		OCI("--log", h_printf("%s/log.yaml", home()), "--log-format", "yaml", "state", "x");
-	char *jtext = slurp("%s", jlog) ?: "", *ttext = slurp("%s", tlog) ?: "";
+	char *jtext = h_slurp("%s", jlog) ?: "", *ttext = h_slurp("%s", tlog) ?: "";
 	json_t *line = json_loads(strchrnul(jtext, '\n'), JSON_DISABLE_EOF_CHECK, NULL);
 	WANT(j.status == 1 && h_count_lines(jtext) == 2 && !strcmp(str(line, "level"), "error") &&
 		     strstr(str(line, "msg"), "does not exist") &&
@@ -511,7 +493,7 @@ static char *run_to_end(const char *id, json_t *cfg)
 	pid_t pid = created(id, bundle(id, cfg));
 	started(id);
 	int status = reap(pid, 10000);
-	char *out = slurp("%s/%s.out", home(), id), *err = slurp("%s/%s.err", home(), id);
+	char *out = h_slurp("%s/%s.out", home(), id), *err = h_slurp("%s/%s.err", home(), id);
 	EXPECT(status == 0,
 	       "expected container %s to run its script, exit 0; saw %d, \"%s\", \"%s\"", id,
 	       status, out, err);
@@ -553,7 +535,7 @@ END_TEST
 
 START_TEST(test_oci_config_process_and_sysctl)
 {
-	char *fwd = slurp("/proc/sys/net/ipv4/ip_forward"), *swp = slurp("/proc/sys/vm/swappiness");
+	char *fwd = h_slurp("/proc/sys/net/ipv4/ip_forward"), *swp = h_slurp("/proc/sys/vm/swappiness");
 	json_t *caps = json_pack("[ss]", "CAP_KILL", "CAP_NET_BIND_SERVICE");
 	json_t *cfg =
 		config_with("grep CapBnd /proc/1/status; echo cwd=$(pwd); "
@@ -570,8 +552,8 @@ START_TEST(test_oci_config_process_and_sysctl)
 	create(&bad, "oci-swap",
 	       bundle("b", config_with("true", "linux", "sysctl",
 				       json_pack("{s:s}", "vm.swappiness", "10"))));
-	char *fwd2 = slurp("/proc/sys/net/ipv4/ip_forward"),
-	     *swp2 = slurp("/proc/sys/vm/swappiness");
+	char *fwd2 = h_slurp("/proc/sys/net/ipv4/ip_forward"),
+	     *swp2 = h_slurp("/proc/sys/vm/swappiness");
 	WANT(strstr(out, "\nCapBnd:\t0000000000000420\n"),
 	     "expected config.json's bounding set alone, CAP_KILL and CAP_NET_BIND_SERVICE: "
 	     "CapBnd 0000000000000420; saw \"%s\"",
@@ -654,7 +636,7 @@ static int find_cgroup(const char *path, const struct stat *sb, int flag, struct
 START_TEST(test_oci_cycle_leaves_nothing)
 {
 	pid_t pid = created("oci-cycle", bundle("b", config("exit 0")));
-	char *cg = slurp("/proc/%d/cgroup", (int)pid), *name = cg ? strstr(cg, "/byoc-") : NULL;
+	char *cg = h_slurp("/proc/%d/cgroup", (int)pid), *name = cg ? strstr(cg, "/byoc-") : NULL;
 	EXPECT(name, "expected PID 1 in a cgroup byoc-*; /proc/%d/cgroup: \"%s\"", (int)pid, cg);
 	cgroup_name = strndup(name + 1, strcspn(name + 1, "/\n"));
 	nftw("/sys/fs/cgroup", find_cgroup, 32, FTW_PHYS);

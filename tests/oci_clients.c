@@ -12,11 +12,13 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -74,24 +76,6 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The file at the path FMT... says, NULs as spaces; NULL if unreadable. */
-static char *__attribute__((format(printf, 1, 2))) slurp(const char *fmt, ...)
-{
-	static char buf[1 << 16], path[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0)
-		close(fd);
-	for (ssize_t i = 0; i < n; i++)
-		buf[i] = buf[i] ? buf[i] : ' ';
-	return n < 0 ? NULL : strndup(buf, (size_t)n);
-}
-
 /* 64 lowercase hex digits, maybe a newline: a podman container's id. */
 static bool is_podman_id(const char *s)
 {
@@ -136,7 +120,7 @@ static char *states(const char *root, const char *name)
 	DIR *d = opendir(root);
 
 	for (struct dirent *e; d && (e = readdir(d));) {
-		char *n = e->d_name[0] == '.' ? NULL : slurp("%s/%s/name", root, e->d_name);
+		char *n = e->d_name[0] == '.' ? NULL : h_slurp("%s/%s/name", root, e->d_name);
 		if (n)
 			n[strcspn(n, "\n")] = '\0';
 		if (n && (!name ? is_podman_id(n) : !name[0] || !strcmp(n, name)))
@@ -160,10 +144,10 @@ static char *holders(int sig, bool clients)
 
 	for (struct dirent *e; d && (e = readdir(d));) {
 		pid_t pid = atoi(e->d_name);
-		char *stat = pid > 0 && pid != getpid() ? slurp("/proc/%d/stat", pid) : NULL;
+		char *stat = pid > 0 && pid != getpid() ? h_slurp("/proc/%d/stat", pid) : NULL;
 		char *paren = stat ? strrchr(stat, ')') : NULL;
-		char *cmd = paren && paren[2] != 'Z' ? slurp("/proc/%d/cmdline", pid) : NULL;
-		char *env = cmd ? slurp("/proc/%d/environ", pid) : NULL;
+		char *cmd = paren && paren[2] != 'Z' ? h_slurp("/proc/%d/cmdline", pid) : NULL;
+		char *env = cmd ? h_slurp("/proc/%d/environ", pid) : NULL;
 		bool client = cmd && (!strncmp(cmd, podman, strlen(podman)) ||
 				      !strncmp(cmd, ctr, strlen(ctr)));
 		if (cmd && (strstr(cmd, h_tmp) || (env && strstr(env, h_tmp))) &&
@@ -312,13 +296,26 @@ static void set_up(bool kube)
 	/* cgroupfs: byoc refuses --systemd-cgroup. Root here may lack
 	 * CAP_SYS_RESOURCE: podman's default nofile=1048576 could not be set.
 	 * lock_type file: the locks in --tmpdir, not in /dev/shm/libpod_lock. */
-	char *conf = h_printf("%s/containers.conf", h_tmp);
+	/* podman copies images through /var/tmp (TMPDIR, image_copy_tmp_dir):
+	 * the test's own, also where / is read-only (make check-v2's guest). */
+	char *conf = h_printf("%s/containers.conf", h_tmp), *tmp = h_printf("%s/vartmp", h_tmp);
+	mkdir(tmp, 0700);
+	setenv("TMPDIR", tmp, 1);
+	/* podman's local pause image (kube play) is committed through
+	 * /var/tmp whatever the settings: where that is read-only, a tmpfs
+	 * there in a mount namespace of the test's own, which ends with it. */
+	if (access("/var/tmp", W_OK) != 0)
+		ck_assert_msg(unshare(CLONE_NEWNS) == 0 &&
+				      mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+				      mount("tmpfs", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+					    "mode=1777,size=256m") == 0,
+			      "test set-up: a tmpfs on the read-only /var/tmp: %s", strerror(errno));
 	h_write_file(conf,
 		     h_printf("[engine]\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n"
-			      "lock_type = \"file\"\nruntime = \"byoc\"\n[engine.runtimes]\n"
-			      "byoc = [\"%s\"]\n[containers]\ndefault_ulimits = "
+			      "lock_type = \"file\"\nruntime = \"byoc\"\nimage_copy_tmp_dir = \"%s\"\n"
+			      "[engine.runtimes]\nbyoc = [\"%s\"]\n[containers]\ndefault_ulimits = "
 			      "[\"nofile=4096:4096\", \"nproc=4096:4096\"]\n",
-			      h_bin),
+			      tmp, h_bin),
 		     0644);
 	setenv("CONTAINERS_CONF", conf, 1);
 	/* containerd: no CRI; its opt plugin would make /opt/containerd. */
@@ -408,7 +405,7 @@ static void start_containerd(void)
 	ck_assert_msg(access(p.sock, F_OK) == 0,
 		      "test set-up: expected containerd --config %s to listen on %s within 10 s; "
 		      "its log: %.2000s",
-		      p.conf, p.sock, slurp("%s", log));
+		      p.conf, p.sock, h_slurp("%s", log));
 	CTR(&r, "images", "import", h_printf("%s/image-docker.tar", h_tmp));
 	ck_assert_msg(r.status == 0, "test set-up: ctr images import: %d, %s", r.status, r.err);
 }
@@ -418,7 +415,7 @@ static void start_containerd(void)
 static char *in_container(pid_t pid)
 {
 	char *mine = h_ns(getpid(), "pid"), *theirs = pid > 0 ? h_ns(pid, "pid") : "none";
-	char *seen = pid > 0 ? slurp("/proc/%d/root/oci-token", pid) : NULL;
+	char *seen = pid > 0 ? h_slurp("/proc/%d/root/oci-token", pid) : NULL;
 
 	if (pid > 0 && strcmp(mine, theirs) && seen && !strcmp(seen, token))
 		return "";
@@ -463,7 +460,7 @@ static void run_rm(void)
 		      "expected podman run --rm -t IMG tty to print /dev/pts/0 (the container's "
 		      "own devpts, a terminal's CR LF); saw %d, \"%s\", \"%s\"",
 		      tty.status, tty.out, tty.err);
-	char *id1 = slurp("%s", cid1), *id2 = slurp("%s", cid2);
+	char *id1 = h_slurp("%s", cid1), *id2 = h_slurp("%s", cid2);
 	PODMAN(&ps, "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.Status}}");
 	char *left1 = is_podman_id(id1) ? states("/run/byoc", id1) : "?",
 	     *left2 = is_podman_id(id2) ? states("/run/byoc", id2) : "?";
