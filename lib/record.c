@@ -95,7 +95,9 @@ static size_t config_text(char *buf, size_t size, const struct byoc_options *o, 
 			     (int)getpid());
 	if (o->oci && n < size) {
 		escape(word, sizeof(word), o->oci->bundle);
-		n += (size_t)snprintf(buf + n, size - n, "oci 1\nbundle %s\n", word);
+		n += (size_t)snprintf(buf + n, size - n, "oci 1\nbundle %s\nhooks %d\n", word,
+				      o->oci->n_hooks[BYOC_OCI_HOOK_POSTSTART] ||
+					      o->oci->n_hooks[BYOC_OCI_HOOK_POSTSTOP]);
 	}
 	if (o->hostname && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "hostname %s\n", o->hostname);
@@ -261,6 +263,7 @@ int byoc_record_load(const char *root, const char *which, struct byoc_record *r)
 	r->userns = config_number(r, "userns");
 	r->init = config_number(r, "init");
 	r->oci = config_number(r, "oci");
+	r->hooks = config_number(r, "hooks");
 	config_value(r, "bundle", r->bundle, sizeof(r->bundle));
 	r->memory = config_number(r, "memory");
 	r->pids = config_number(r, "pids");

@@ -51,6 +51,7 @@ struct byoc_record {
 	bool exited;	/* an exit is recorded */
 	bool detached, tty, userns, init;
 	bool oci;	   /* made by byoc create from an OCI bundle */
+	bool hooks;	   /* its bundle has poststart or poststop hooks */
 	char bundle[4096]; /* that bundle */
 	long long created_ns, finished_ns;
 	pid_t pid, monitor;

@@ -660,6 +660,54 @@ START_TEST(test_oci_cycle_leaves_nothing)
 }
 END_TEST
 
+/* Hooks: prestart and createRuntime run before the container's set-up, with
+ * its state on stdin (status creating, PID 1's pid); poststart after start,
+ * poststop after delete; a failing prestart stops create and leaves nothing. */
+START_TEST(test_oci_hooks_run_in_order)
+{
+	char *log = h_printf("%s/hooks.log", home());
+	json_t *hook = json_pack("[{s:s, s:[ssss]}]", "path", "/bin/sh", "args", "sh", "-c",
+				 "echo \"$0 $(cat)\" >> \"$1\"", "hook");
+	json_t *hooks = json_object();
+	const char *kinds[] = { "prestart", "createRuntime", "poststart", "poststop" };
+	for (size_t i = 0; i < 4; i++) {
+		json_t *h = json_deep_copy(hook);
+		json_array_set_new(json_object_get(json_array_get(h, 0), "args"), 3,
+				   json_string(h_printf("%s", kinds[i])));
+		json_array_append_new(json_object_get(json_array_get(h, 0), "args"),
+				      json_string(log));
+		json_object_set_new(hooks, kinds[i], h);
+	}
+	pid_t pid = created("oci-hooks", bundle("b", config_with("exit 0", NULL, "hooks", hooks)));
+	char *at_create = h_slurp("%s", log);
+	started("oci-hooks");
+	reap(pid, 10000);
+	struct h_run del = OCI("delete", "oci-hooks");
+	char *all = h_slurp("%s", log) ?: "", *want = h_printf("\"pid\":%d", (int)pid);
+	char *pre = strstr(all, "prestart {"), *rt = strstr(all, "createRuntime {"),
+	     *post = strstr(all, "poststart {"), *stop = strstr(all, "poststop {");
+	WANT(at_create && pre && rt && pre < rt && !strstr(at_create, "poststart") && post &&
+		     stop && post < stop && del.status == 0,
+	     "expected prestart then createRuntime at create, poststart at start, poststop at "
+	     "delete (exit 0: %d); the hooks wrote \"%s\"",
+	     del.status, all);
+	WANT(pre && strstr(pre, "\"status\":\"creating\"") && strstr(pre, want) &&
+		     strstr(pre, "\"id\":\"oci-hooks\""),
+	     "expected prestart's stdin to be the state: id oci-hooks, status creating, %s; saw "
+	     "\"%s\"",
+	     want, all);
+	json_t *bad = json_pack("{s:[{s:s, s:[sss]}]}", "prestart", "path", "/bin/sh", "args", "sh",
+				"-c", "exit 9");
+	struct h_run r;
+	pid = create(&r, "oci-badhook", bundle("bad", config_with("exit 0", NULL, "hooks", bad)));
+	WANT_REFUSED(r, "create with a prestart hook that exits 9", "hooks.prestart[0] /bin/sh");
+	WANT(!entries(root)[0], "expected nothing under --root after the refused create; saw "
+				"\"%s\"",
+	     entries(root));
+	verdict();
+}
+END_TEST
+
 void h_register(struct h_suite *s, const char **step)
 {
 	*step = "oci";
@@ -677,4 +725,5 @@ void h_register(struct h_suite *s, const char **step)
 	h_add(s, test_oci_resources_set_cgroup_limits, 1, HINT_CONFIG);
 	h_add(s, test_oci_list_and_features, 1, HINT_OCI);
 	h_add(s, test_oci_cycle_leaves_nothing, 1, HINT_GC);
+	h_add(s, test_oci_hooks_run_in_order, 1, "steps/byoc/oci_hooks.c (the hooks) and steps/byoc/oci.c");
 }

@@ -45,37 +45,55 @@ static struct {
 } g;
 
 /* One line on stderr, and in --log as JSON ({"level", "msg", "error",
- * "time"}, which containerd reads) or as text. Returns 1, runc's status. */
-static int __attribute__((format(printf, 2, 3))) fail(const char *verb, const char *fmt, ...)
+ * "time"}, which containerd reads) or as text. */
+static void say(const char *level, const char *verb, const char *fmt, va_list ap)
 {
 	char msg[1024], when[64];
 	struct timespec ts;
 	struct tm tm;
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "byoc%s%s: %s\n", verb[0] ? " " : "", verb, msg);
+	fprintf(stderr, "byoc%s%s: %s%s\n", verb[0] ? " " : "", verb,
+		strcmp(level, "error") ? "warning: " : "", msg);
 	if (!g.log)
-		return 1;
+		return;
 	_cleanup_fclose_ FILE *f = fopen(g.log, "ae");
 	if (!f)
-		return 1;
+		return;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (g.json) {
-		json_t *line = json_pack("{s:s, s:s, s:s, s:s}", "level", "error", "msg", msg,
-					 "error", msg, "time", when);
+		json_t *line = json_pack("{s:s, s:s, s:s, s:s}", "level", level, "msg", msg,
+					 strcmp(level, "error") ? "warning" : "error", msg, "time",
+					 when);
 		_cleanup_free_ char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
 		if (text)
 			fprintf(f, "%s\n", text);
 		json_decref(line);
 	} else {
-		fprintf(f, "time=\"%s\" level=error msg=\"%s\"\n", when, msg);
+		fprintf(f, "time=\"%s\" level=%s msg=\"%s\"\n", when, level, msg);
 	}
+}
+
+/* An error: say() it; returns 1, runc's status. */
+static int __attribute__((format(printf, 2, 3))) fail(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("error", verb, fmt, ap);
+	va_end(ap);
 	return 1;
+}
+
+static void __attribute__((format(printf, 2, 3))) warn(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("warning", verb, fmt, ap);
+	va_end(ap);
 }
 
 static const char *root(void)
@@ -336,7 +354,7 @@ static int send_console(const char *path, int master, struct byoc_error *err)
  * oci-process after the capabilities. */
 static const struct byoc_stage *const oci_stages[] = {
 	&byoc_stage_pidns,   &byoc_stage_oci_root,    &byoc_stage_mount,	&byoc_stage_cgroups,
-	&byoc_stage_net,     &byoc_stage_oci_mounts,  &byoc_stage_devices,
+	&byoc_stage_net,     &byoc_stage_oci_mounts,  &byoc_stage_devices,  &byoc_stage_oci_hooks,
 	&byoc_stage_proc,    &byoc_stage_caps,	      &byoc_stage_oci_process,
 	&byoc_stage_seccomp,
 };
@@ -407,6 +425,27 @@ static int create_main(int argc, char **argv)
 	return 0;
 }
 
+/* poststart (after start) and poststop (after delete), from the bundle's
+ * config.json: a failure is a warning (the runtime spec). */
+static void late_hooks(const char *verb, const struct byoc_record *rec, const char *id,
+		       enum byoc_oci_hook_kind kind, const char *status, pid_t pid)
+{
+	struct byoc_oci spec = { 0 };
+	struct byoc_error err = { 0 };
+	_cleanup_free_ char *state = NULL;
+
+	if (!rec->hooks)
+		return;
+	if (byoc_oci_load(rec->bundle, &spec, &err) < 0) {
+		warn(verb, "hooks.%s not run: %s", byoc_oci_hook_names[kind], err.msg);
+		return;
+	}
+	state = byoc_oci_state_text(&spec, id, status, pid);
+	if (state && byoc_oci_hooks_run(&spec, kind, state, &err) < 0)
+		warn(verb, "%s", err.msg);
+	byoc_oci_free(&spec);
+}
+
 /* Open the exec FIFO: the container's PID 1, blocked opening the other end,
  * goes on to execve() its command. */
 static int start_main(int argc, char **argv)
@@ -444,6 +483,7 @@ static int start_main(int argc, char **argv)
 								  "is gone");
 	}
 	unlink(fifo);
+	late_hooks("start", &rec, id, BYOC_OCI_HOOK_POSTSTART, "running", rec.pid);
 	return 0;
 }
 
@@ -634,6 +674,7 @@ static int delete_main(int argc, char **argv)
 			    id);
 	if (byoc_gc_delete(root(), rec.id, true, &err) < 0)
 		return fail("delete", "%s", err.msg);
+	late_hooks("delete", &rec, id, BYOC_OCI_HOOK_POSTSTOP, "stopped", 0);
 	return 0;
 }
 
@@ -688,9 +729,10 @@ static int features_main(int argc, char **argv)
 	if (r)
 		return r;
 	f = json_pack(
-		"{s:s, s:s, s:[], s:[sssssssssssssssssssss], s:{s:[sssss], s:[], "
+		"{s:s, s:s, s:[ssss], s:[sssssssssssssssssssss], s:{s:[sssss], s:[], "
 		"s:{s:b, s:b, s:b}, s:{s:b}, s:{s:b}, s:{s:b}}}",
-		"ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", "mountOptions", "ro",
+		"ociVersionMin", "1.0.0", "ociVersionMax", "1.1.0", "hooks", "prestart",
+		"createRuntime", "poststart", "poststop", "mountOptions", "ro",
 		"rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "bind", "rbind",
 		"private", "rprivate", "slave", "rslave", "shared", "rshared", "unbindable",
 		"runbindable", "relatime", "strictatime", "noatime", "linux", "namespaces", "pid",

@@ -264,12 +264,15 @@ int byoc_oci_options(const struct byoc_oci *spec, const char *id, const char *st
 				      p->inheritable ? "inheritable" : "ambient");
 	o->cap_drop = p->has_caps ? dflt & ~p->bounding : BYOC_CAPS_ALL;
 	o->cap_add = p->has_caps ? p->bounding & ~dflt : 0;
-	for (int k = 0; k < BYOC_OCI_HOOK_KINDS; k++)
-		if (spec->n_hooks[k])
+	/* The hooks that run inside the container's namespaces. */
+	static const enum byoc_oci_hook_kind inside[] = { BYOC_OCI_HOOK_CREATE_CONTAINER,
+							  BYOC_OCI_HOOK_START_CONTAINER };
+	for (size_t k = 0; k < sizeof(inside) / sizeof(inside[0]); k++)
+		if (spec->n_hooks[inside[k]])
 			return byoc_error_set(err, 1,
 					      "config.json: hooks.%s: not supported by byoc create "
 					      "yet: remove it",
-					      byoc_oci_hook_names[k]);
+					      byoc_oci_hook_names[inside[k]]);
 	if ((r = check_namespaces(spec, err)) < 0 || (r = check_device_rules(spec, err)) < 0 ||
 	    (r = check_mounts(spec, err)) < 0)
 		return r;

@@ -20,3 +20,14 @@ extern const struct byoc_stage byoc_stage_oci_root;
 extern const struct byoc_stage byoc_stage_oci_mounts;
 /* Its umask, groups and user: after step 07, before step 09. */
 extern const struct byoc_stage byoc_stage_oci_process;
+
+/* prestart and createRuntime hooks, once the child exists (oci_hooks.c). */
+extern const struct byoc_stage byoc_stage_oci_hooks;
+/* Run the spec's hooks of `kind`, each with `state` (JSON) on its stdin, in
+ * order. Returns 0, or < 0 with `err` naming the hook that failed. */
+int byoc_oci_hooks_run(const struct byoc_oci *spec, enum byoc_oci_hook_kind kind,
+		       const char *state, struct byoc_error *err);
+/* The state the hooks read: {ociVersion, id, status, pid, bundle,
+ * annotations}, newly allocated; NULL without memory. */
+char *byoc_oci_state_text(const struct byoc_oci *spec, const char *id, const char *status,
+			  pid_t pid);
