@@ -447,6 +447,28 @@ static int v2_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, un
 	return v2_make_leaf(cg, parent, id, err);
 }
 
+/* Where beneath the hierarchy mounted at `mount` the cgroup goes: cg->parent
+ * (made, with its parents, where missing: the engine's, as runc leaves them)
+ * or this process's own cgroup. Returns 0 or < 0. */
+static int v1_parent(const struct byoc_cgroup *cg, const char *self, const char *controller,
+		     const char *mount, char *own, size_t len)
+{
+	char dir[4200];
+
+	if (!cg->parent)
+		return self_path(self, controller, own, len);
+	if (snprintf(own, len, "%s", cg->parent) >= (int)len)
+		return -ENAMETOOLONG;
+	for (size_t n = 1; n <= strlen(own); n++) {
+		if (own[n] != '/' && own[n] != '\0')
+			continue;
+		snprintf(dir, sizeof(dir), "%s%.*s", mount, (int)n, own);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	return 0;
+}
+
 static int v1_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, unsigned required,
 		     struct byoc_error *err)
 {
@@ -458,7 +480,7 @@ static int v1_create(struct byoc_cgroup *cg, const char *id, unsigned wanted, un
 		if (!(wanted & BYOC_CG_BIT(i)))
 			continue;
 		if (v1_mount_point(mountinfo, byoc_controller_names[i], mount, sizeof(mount)) < 0 ||
-		    self_path(self, byoc_controller_names[i], own, sizeof(own)) < 0) {
+		    v1_parent(cg, self, byoc_controller_names[i], mount, own, sizeof(own)) < 0) {
 			missing |= BYOC_CG_BIT(i) & required;
 			continue;
 		}
@@ -490,7 +512,7 @@ int byoc_cgroup_v1_make(struct byoc_cgroup *cg, const char *controller, const ch
 	char mount[4096], own[4096];
 
 	if (v1_mount_point(mountinfo, controller, mount, sizeof(mount)) < 0 ||
-	    self_path(self, controller, own, sizeof(own)) < 0)
+	    v1_parent(cg, self, controller, mount, own, sizeof(own)) < 0)
 		return -ENOENT;
 	if (snprintf(dir, len, "%s%s/byoc-%s", mount, own, id) >= (int)len)
 		return byoc_error_sys(err, ENAMETOOLONG, "cgroup path under %s", mount);

@@ -38,6 +38,10 @@ struct byoc_cgroup {
 	char dir[BYOC_CG_COUNT][4096];
 	bool created[BYOC_CG_COUNT];
 	bool under_lab_parent; /* v2: placed in <root>/byoc, not beneath our own cgroup */
+	/* v1 and hybrid: the cgroup beneath this path of each hierarchy (made
+	 * when missing, and left), not beneath this process's own cgroup: an
+	 * OCI bundle's cgroupsPath less its last part. NULL: our own. */
+	const char *parent;
 	/* Where each directory is written down before it is made (the state
 	 * directory's "journal", see state.h), or -1. */
 	int journal_fd;

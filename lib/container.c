@@ -84,6 +84,7 @@ int byoc_container_init(struct byoc_container *c, const struct byoc_options *opt
 	for (int fd = 0; fd <= 2; fd++)
 		c->stdio[fd] = -1;
 	byoc_cgroup_defaults(&c->cgroup);
+	c->cgroup.parent = opts->cgroup_parent;
 	byoc_state_defaults(&c->state);
 	c->state.reclaimer = &byoc_gc_reclaimer;
 	if (opts->state_dir)

@@ -129,6 +129,9 @@ struct byoc_options {
 	/* Paths step 08 masks or makes read-only besides its own lists
 	 * (NULL-terminated; NULL: none): an OCI bundle's. */
 	const char *const *masked_extra, *const *readonly_extra;
+	/* The cgroup's parent below each v1 hierarchy's root (byoc create:
+	 * cgroupsPath less its last part); NULL: beneath the runtime's own. */
+	const char *cgroup_parent;
 
 	/* 05-overlayfs */
 	const char *layers[BYOC_LAYERS_MAX]; /* --layer, as given: the last on top */

@@ -578,8 +578,13 @@ START_TEST(test_oci_resources_set_cgroup_limits)
 {
 	json_t *res = json_pack("{s:{s:I}, s:{s:i}}", "memory", "limit", (json_int_t)64 << 20,
 				"pids", "limit", 32);
-	pid_t pid =
-		created("oci-res", bundle("b", config_with("sleep 30", "linux", "resources", res)));
+	/* On v1 the cgroup goes beneath cgroupsPath's directory (podman's
+	 * libpod_parent/POD), which the test removes after. */
+	char *parent = h_printf("byoc-oci-test-%d", (int)getpid());
+	json_t *cfg = config_with("sleep 30", "linux", "resources", res);
+	json_object_set_new(json_object_get(cfg, "linux"), "cgroupsPath",
+			    json_string(h_printf("/%s/leaf", parent)));
+	pid_t pid = created("oci-res", bundle("b", cfg));
 	EXPECT(RUNS(pid), "expected the created PID 1 (%d) to wait for start", (int)pid);
 	const char *file = h_cgroup_v2() ? "memory.max" : "memory.limit_in_bytes";
 	char *mem = h_cgroup_path(pid, "memory"), *pids = h_cgroup_path(pid, "pids");
@@ -589,6 +594,18 @@ START_TEST(test_oci_resources_set_cgroup_limits)
 	     "expected the container's own cgroup %s to hold %s 67108864; saw %lld", mem, file, m);
 	WANT(strstr(pids, "byoc") && p == 32,
 	     "expected the container's own cgroup %s to hold pids.max 32; saw %lld", pids, p);
+	WANT(h_cgroup_v2() || strstr(pids, h_printf("/pids/%s/byoc-", parent)),
+	     "expected the pids cgroup beneath cgroupsPath's directory /%s; saw %s", parent, pids);
+	struct h_run del = OCI("delete", "--force", "oci-res");
+	for (const char *const *c = (const char *const[]){ "memory", "pids", "cpu", "cpuacct",
+							   "devices", NULL };
+	     *c; c++)
+		rmdir(h_printf("/sys/fs/cgroup/%s/%s", *c, parent));
+	WANT(del.status == 0, "expected delete --force to exit 0; saw %d, %s", del.status, del.err);
+	struct h_run r;
+	create(&r, "oci-climb", bundle("up", config_with("true", "linux", "cgroupsPath",
+							  json_string("/../../escape"))));
+	WANT_REFUSED(r, "create with cgroupsPath /../../escape", "linux.cgroupsPath");
 	verdict();
 }
 END_TEST

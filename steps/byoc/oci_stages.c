@@ -223,6 +223,31 @@ static int seccomp_profile(const struct byoc_oci *spec, struct byoc_options *o,
 	return 0;
 }
 
+/* linux.cgroupsPath ("/libpod_parent/libpod-ID"): on v1 the container's
+ * byoc-<id> cgroups go beneath its directory part, beside the engine's own
+ * (under conmon's cgroup, podman could not remove a pod's); the last part
+ * names byoc's own. A path that climbs, or systemd's "slice:prefix:name"
+ * form, is refused. */
+static int cgroup_parent(const char *path, struct byoc_options *o, struct byoc_error *err)
+{
+	static char parent[1024];
+	const char *last = strrchr(path, '/');
+
+	if (path[0] != '/' || strstr(path, "/..") || strchr(path, ':') || strlen(path) >= 1024 ||
+	    strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./") !=
+		    strlen(path))
+		return byoc_error_set(err, 1,
+				      "config.json: linux.cgroupsPath \"%s\": give an absolute path "
+				      "of letters, digits, '_', '-', '.' without \"..\" (cgroupfs; "
+				      "byoc does not use systemd)",
+				      path);
+	if (last > path) {
+		snprintf(parent, sizeof(parent), "%.*s", (int)(last - path), path);
+		o->cgroup_parent = parent;
+	}
+	return 0;
+}
+
 int byoc_oci_options(const struct byoc_oci *spec, const char *id, const char *state_root,
 		     struct byoc_options *o, struct byoc_error *err)
 {
@@ -298,6 +323,8 @@ int byoc_oci_options(const struct byoc_oci *spec, const char *id, const char *st
 	if (spec->cpu_shares > 0) /* runc's conversion to cpu.weight */
 		o->cpu_weight = 1 + ((uint64_t)(spec->cpu_shares > 2 ? spec->cpu_shares : 2) - 2) *
 					    9999 / 262142;
+	if (spec->cgroups_path && (r = cgroup_parent(spec->cgroups_path, o, err)) < 0)
+		return r;
 	o->masked_extra = spec->masked_paths;
 	o->readonly_extra = spec->readonly_paths;
 	return seccomp_profile(spec, o, err);
