@@ -54,9 +54,12 @@ static struct {
  * directories, and the states in /run/byoc named by a podman id. */
 static struct {
 	char *host, *cgroups, *states;
+	char *subtree; /* v2: the root's cgroup.subtree_control */
 } before;
 static char *token;	/* /oci-token in the image */
 static char *cg_leaked; /* byoc's cgroups that clean_up() found left */
+static char *subtree_left = ""; /* controllers the root's subtree kept enabled */
+#define SUBTREE "/sys/fs/cgroup/cgroup.subtree_control"
 
 #define PODMAN(r, ...)                                                                             \
 	h_run_argv(r, (const char *[]){ tool.podman, "--root", p.root, "--runroot", p.run,         \
@@ -189,7 +192,9 @@ static char *leftovers(void)
 	char *host = h_manifest_diff(before.host, walk_now(false));
 	char *st = h_leak_added(before.states, states("/run/byoc", NULL), "; ");
 	char *runc = states(h_printf("%s/byoc", p.runc), "");
-	char *cgs = h_printf("%s%s", cg_leaked ? cg_leaked : "", cg ? cg : "");
+	char *cgs = h_printf("%s%s%s%s", cg_leaked ? cg_leaked : "", cg ? cg : "",
+			     subtree_left[0] ? "the root's subtree_control still enables " : "",
+			     subtree_left);
 	char *out = h_printf("%s%s%s%s%s%s%s%s%s%s%s%s", m[0] ? "mounts below h_tmp: " : "", m,
 			     procs[0] ? "; processes: " : "", procs, cgs[0] ? "; cgroups: " : "",
 			     cgs, host ? "; host paths: " : "", host ? host : "",
@@ -209,6 +214,29 @@ static void backwards(char *lines, void (*fn)(const char *))
 		v[n++] = l;
 	while (n--)
 		fn(v[n]);
+}
+
+/* podman (cgroupfs, v2) enables every controller in the root's
+ * cgroup.subtree_control for its libpod_parent: once its cgroups are gone,
+ * disable those it added. Returns what is still added ("" when none). */
+static char *put_back_subtree(void)
+{
+	char *now = h_slurp("%s", SUBTREE), *added = "", *save = NULL;
+
+	for (char *c = now ? strtok_r(now, " \n", &save) : NULL; c; c = strtok_r(NULL, " \n", &save)) {
+		char *word = h_printf(" %s ", c), *was = h_printf(" %s ", before.subtree);
+		for (char *n = was; *n; n++)
+			*n = *n == '\n' ? ' ' : *n;
+		if (strstr(was, word))
+			continue;
+		int fd = open(SUBTREE, O_WRONLY | O_CLOEXEC);
+		char *off = h_printf("-%s", c);
+		if (fd < 0 || write(fd, off, strlen(off)) < 0)
+			added = h_printf("%s%s ", added, c);
+		if (fd >= 0)
+			close(fd);
+	}
+	return added;
 }
 
 static void rmdir_libpod(const char *cgroup)
@@ -261,6 +289,7 @@ static void clean_up(void)
 	for (char *a = added ?: ""; (line = strtok_r(a, "\n", &save)); a = NULL)
 		if (strstr(strrchr(line, '/'), "byoc") && access(line, F_OK) != 0)
 			cg_leaked = h_printf("%s%s (removed) ", cg_leaked ? cg_leaked : "", line);
+	subtree_left = put_back_subtree();
 }
 
 /* --- The test's frame --------------------------------------------------- */
@@ -290,6 +319,7 @@ static void set_up(bool kube)
 	p.conf = h_printf("%s/config.toml", p.cd), p.sock = h_printf("%s/containerd.sock", p.cd);
 	p.runc = h_printf("%s/runc", p.cd), p.fifo = h_printf("%s/fifo", p.cd);
 	before.host = walk_now(false), before.cgroups = walk_now(true);
+	before.subtree = h_slurp("%s", SUBTREE) ?: "";
 	before.states = states("/run/byoc", NULL);
 	ck_assert_msg(mkdir(p.tmp, 0700) == 0 && mkdir(p.cd, 0700) == 0,
 		      "test set-up: mkdir(%s, %s): %s", p.tmp, p.cd, strerror(errno));
